@@ -1,0 +1,1018 @@
+//! Stage 4, `layout`: [`Model`] → [`Layout`], every entity's box in canvas px.
+//!
+//! Takes the resolved model and a text measurer; gives absolute rectangles for every box,
+//! its label and its icon. Boxes are sized bottom-up and placed top-down:
+//!
+//! 1. Leaves: an icon node is a 48 px icon over its label; a route table is a card of rows.
+//! 2. Groups lay their children out in layers along the diagram direction (longest-path ranks
+//!    over the links between children, barycentre ordering, positions aligned to linked
+//!    neighbours by isotonic regression), under a header with icon and label.
+//! 3. A VPC whose subnets name zones is a grid instead: zones are equal-width columns, tiers
+//!    are rows aligned across columns (public above private above isolated):
+//!
+//! ```text
+//!   ┌ VPC ───────────────────────────────┐
+//!   │ ┆ zone a       ┆   ┆ zone b       ┆ │   border gateways sit on the VPC line,
+//!   │ ┆ ┌public────┐ ┆   ┆ ┌public────┐ ┆ │   facing their links
+//!   │ ┆ │ NAT  RT  │ ┆   ┆ │ NAT  RT  │ ┆ │
+//!   │ ┆ │  ╭───────┼─┼───┼─┼──────╮   │ ┆ │   a load balancer in several subnets is
+//!   │ ┆ │  │  ALB  band across zones  │ ┆ │   one band in space reserved at the bottom
+//!   │ ┆ └──┴───────┘ ┆   ┆ └──────────┘ ┆ │   of the row it spans
+//!   │ ┆ ┌private───┐ ┆   ┆ ┌private───┐ ┆ │
+//!   │ ┆ └──────────┘ ┆   ┆ └──────────┘ ┆ │
+//!   └────────────────────────────────────┘
+//! ```
+//! 4. Overlays (`span` groups) are drawn around their members after placement.
+//! 5. One rounding pass snaps every coordinate to whole pixels.
+
+use crate::geom::{Rect, Side};
+use crate::model::{EntId, EntKind, Model, Placement};
+use crate::spec::Direction;
+use crate::text::{Measure, ASCENT, LINE_HEIGHT};
+
+/// Size of an icon node's icon.
+pub const ICON: f32 = 48.0;
+/// Size of a group's header icon.
+pub const HEADER_ICON: f32 = 24.0;
+pub const LABEL_SIZE: f32 = 13.0;
+pub const GROUP_LABEL_SIZE: f32 = 13.0;
+pub const ROUTE_SIZE: f32 = 11.5;
+pub const TITLE_SIZE: f32 = 20.0;
+const LABEL_GAP: f32 = 4.0;
+const PAD: f32 = 20.0;
+const HEADER: f32 = 36.0;
+const ZONE_HEADER: f32 = 30.0;
+const RANK_GAP: f32 = 60.0;
+const ITEM_GAP: f32 = 44.0;
+const COL_GAP: f32 = 24.0;
+const ROW_GAP: f32 = 48.0;
+const BAND_H: f32 = 64.0;
+const BORDER_OUTSET: f32 = 28.0;
+const MARGIN: f32 = 24.0;
+
+/// How a label's x relates to its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+}
+
+/// A positioned single line of text; `rect` is its line box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub text: String,
+    pub rect: Rect,
+    pub size: f32,
+    pub bold: bool,
+}
+
+impl TextBox {
+    /// Baseline y of the text.
+    pub fn baseline(&self) -> f32 {
+        self.rect.y + self.size * ASCENT + (self.rect.h - self.size * LINE_HEIGHT) / 2.0
+    }
+}
+
+/// One placed entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    /// The box: the icon of a node, the card of a route table, the band of a spanning load
+    /// balancer, the frame of a group.
+    pub rect: Rect,
+    pub label: Option<TextBox>,
+    /// The icon inside the box (a group's header icon; a band's icon), if separate from it.
+    pub icon: Option<Rect>,
+    /// Set for nodes centred on their parent's border.
+    pub border: Option<Side>,
+}
+
+/// Positions of everything, in absolute canvas px.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub title: Option<TextBox>,
+    /// Indexed by [`EntId`]; `None` for entities that are not drawn.
+    pub boxes: Vec<Option<Placed>>,
+}
+
+impl Layout {
+    pub fn get(&self, e: EntId) -> Option<&Placed> {
+        self.boxes.get(e.index()).and_then(|b| b.as_ref())
+    }
+}
+
+/// A frame under construction: its outer size, and its body, label and icon relative to the
+/// outer origin (body) or the body origin (label, icon).
+#[derive(Debug, Clone, Default)]
+struct Frame {
+    w: f32,
+    h: f32,
+    body: Rect,
+    label: Option<TextBox>,
+    icon: Option<Rect>,
+    border: Option<Side>,
+}
+
+struct Ctx<'a> {
+    m: &'a Model,
+    text: &'a dyn Measure,
+    frames: Vec<Frame>,
+    /// Outer origin of each entity relative to its parent's body origin.
+    rel: Vec<(f32, f32)>,
+    laid: Vec<bool>,
+}
+
+/// Lays out a model.
+pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
+    let n = m.entities.len();
+    let mut c = Ctx {
+        m,
+        text,
+        frames: vec![Frame::default(); n],
+        rel: vec![(0.0, 0.0); n],
+        laid: vec![false; n],
+    };
+    // 1–3. Size everything bottom-up and place children relative to their parents.
+    for &r in &m.roots {
+        c.lay(r);
+    }
+    let items: Vec<EntId> = m.roots.clone();
+    let (cw, ch) = c.flow(&items);
+    let title = m.title.as_ref().map(|t| {
+        let w = text.width(t, TITLE_SIZE, true);
+        TextBox {
+            text: t.clone(),
+            rect: Rect::new(MARGIN, MARGIN - 4.0, w, TITLE_SIZE * LINE_HEIGHT),
+            size: TITLE_SIZE,
+            bold: true,
+        }
+    });
+    let top = MARGIN + title.as_ref().map_or(0.0, |t| t.rect.h + 20.0);
+    let mut boxes: Vec<Option<Placed>> = vec![None; n];
+    for &r in &items {
+        c.place_abs(r, (MARGIN, top), &mut boxes);
+    }
+    let mut width = cw + 2.0 * MARGIN;
+    if let Some(t) = &title {
+        width = width.max(t.rect.right() + MARGIN);
+    }
+    let height = top + ch + MARGIN;
+    // 4. Overlays around their members.
+    for (i, e) in m.entities.iter().enumerate() {
+        if let EntKind::Overlay { members, .. } = &e.kind {
+            let rects: Vec<Rect> = members
+                .iter()
+                .filter_map(|mm| boxes[mm.index()].as_ref())
+                .map(|p| {
+                    p.label
+                        .as_ref()
+                        .map_or(p.rect, |l| p.rect.union(&l.rect))
+                })
+                .collect();
+            let Some(first) = rects.first() else { continue };
+            let bb = rects.iter().skip(1).fold(*first, |a, b| a.union(b)).inflate(12.0);
+            let bb = Rect::new(bb.x, bb.y - 18.0, bb.w, bb.h + 18.0);
+            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false);
+            let label = TextBox {
+                text: e.label.clone(),
+                rect: Rect::new(bb.x + 6.0, bb.y + 2.0, lw, GROUP_LABEL_SIZE * LINE_HEIGHT),
+                size: GROUP_LABEL_SIZE,
+                bold: false,
+            };
+            boxes[i] = Some(Placed {
+                rect: bb,
+                label: Some(label),
+                icon: None,
+                border: None,
+            });
+        }
+    }
+    // 5. Round.
+    let mut out = Layout {
+        width: width.ceil(),
+        height: height.ceil(),
+        title,
+        boxes,
+    };
+    round_all(&mut out);
+    out
+}
+
+fn round_rect(r: &mut Rect) {
+    let x2 = r.right().round();
+    let y2 = r.bottom().round();
+    r.x = r.x.round();
+    r.y = r.y.round();
+    r.w = x2 - r.x;
+    r.h = y2 - r.y;
+}
+
+fn round_all(l: &mut Layout) {
+    for p in l.boxes.iter_mut().flatten() {
+        round_rect(&mut p.rect);
+        if let Some(i) = &mut p.icon {
+            round_rect(i);
+        }
+        if let Some(t) = &mut p.label {
+            t.rect.x = t.rect.x.round();
+            t.rect.y = t.rect.y.round();
+            t.rect.w = t.rect.w.ceil();
+            t.rect.h = t.rect.h.ceil();
+        }
+    }
+}
+
+impl Ctx<'_> {
+    fn label_box(&self, text: &str, size: f32, bold: bool) -> TextBox {
+        TextBox {
+            text: text.to_string(),
+            rect: Rect::new(0.0, 0.0, self.text.width(text, size, bold), size * LINE_HEIGHT),
+            size,
+            bold,
+        }
+    }
+
+    fn placement(&self, e: EntId) -> Placement {
+        match &self.m.get(e).kind {
+            EntKind::Node { placement, .. } => placement.clone(),
+            _ => Placement::Inside,
+        }
+    }
+
+    /// Sizes `e` and places its children (relative positions).
+    fn lay(&mut self, e: EntId) {
+        if self.laid[e.index()] {
+            return;
+        }
+        self.laid[e.index()] = true;
+        let ent = self.m.get(e);
+        let frame = match &ent.kind {
+            EntKind::Node { .. } => self.node_frame(e),
+            EntKind::RouteTable { rows } => self.route_table_frame(&ent.label, rows),
+            EntKind::Overlay { .. } => Frame::default(),
+            EntKind::Vpc { .. } if ent.children.iter().any(|c| {
+                matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. })
+            }) =>
+            {
+                self.vpc_grid(e)
+            }
+            _ => self.group_frame(e),
+        };
+        self.frames[e.index()] = frame;
+    }
+
+    fn node_frame(&self, e: EntId) -> Frame {
+        let ent = self.m.get(e);
+        let mut label = self.label_box(&ent.label, LABEL_SIZE, false);
+        match self.placement(e) {
+            Placement::Inside => {
+                let w = ICON.max(label.rect.w);
+                label.rect.x = (ICON - label.rect.w) / 2.0;
+                label.rect.y = ICON + LABEL_GAP;
+                Frame {
+                    w,
+                    h: ICON + LABEL_GAP + label.rect.h,
+                    body: Rect::new((w - ICON) / 2.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
+            // Border and spanning nodes: sized here, positioned by their VPC.
+            Placement::Border | Placement::Span(_) => {
+                label.rect.x = ICON + 8.0;
+                Frame {
+                    w: ICON,
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
+        }
+    }
+
+    fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {
+        let tw = self.text.width(title, 12.0, true) + 22.0;
+        let dw = rows
+            .iter()
+            .map(|(d, _)| self.text.width(d, ROUTE_SIZE, false))
+            .fold(0.0, f32::max);
+        let vw = rows
+            .iter()
+            .map(|(_, v)| self.text.width(&format!("→ {v}"), ROUTE_SIZE, false))
+            .fold(0.0, f32::max);
+        let w = (tw.max(dw + vw + 24.0) + 16.0).ceil();
+        let h = 26.0 + rows.len() as f32 * 17.0 + 6.0;
+        let mut label = self.label_box(title, 12.0, true);
+        label.rect.x = 24.0;
+        label.rect.y = 4.0;
+        Frame {
+            w,
+            h,
+            body: Rect::new(0.0, 0.0, w, h),
+            label: Some(label),
+            icon: Some(Rect::new(8.0, 8.0, 12.0, 12.0)),
+            border: None,
+        }
+    }
+
+    /// Header of a group frame: (label, icon, header height), relative to the body origin.
+    fn header(&self, e: EntId) -> (Option<TextBox>, Option<Rect>, f32) {
+        let ent = self.m.get(e);
+        match ent.kind {
+            EntKind::Zone | EntKind::ZoneColumn { .. } => {
+                let label = self.label_box(&ent.label, GROUP_LABEL_SIZE, true);
+                (Some(label), None, ZONE_HEADER)
+            }
+            _ => {
+                let mut label = self.label_box(&ent.label, GROUP_LABEL_SIZE, ent.kind_name == "cloud");
+                label.rect.x = HEADER_ICON + 8.0;
+                label.rect.y = (HEADER_ICON - label.rect.h) / 2.0;
+                (
+                    Some(label),
+                    Some(Rect::new(0.0, 0.0, HEADER_ICON, HEADER_ICON)),
+                    HEADER,
+                )
+            }
+        }
+    }
+
+    /// A generic group: header, then its children in layers.
+    fn group_frame(&mut self, e: EntId) -> Frame {
+        let children: Vec<EntId> = self.inside_children(e);
+        for &c in &children {
+            self.lay(c);
+        }
+        let (mut label, icon, header) = self.header(e);
+        let (cw, ch) = self.flow(&children);
+        let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
+        let w = (cw + 2.0 * PAD).max(lw).max(120.0);
+        let h = header + ch + PAD;
+        let dx = (w - (cw + 2.0 * PAD)) / 2.0 + PAD;
+        for &c in &children {
+            self.rel[c.index()].0 += dx;
+            self.rel[c.index()].1 += header;
+        }
+        if matches!(self.m.get(e).kind, EntKind::Zone | EntKind::ZoneColumn { .. }) {
+            if let Some(l) = &mut label {
+                l.rect.x = (w - l.rect.w) / 2.0;
+                l.rect.y = 8.0;
+            }
+        }
+        Frame {
+            w,
+            h,
+            body: Rect::new(0.0, 0.0, w, h),
+            label,
+            icon,
+            border: None,
+        }
+    }
+
+    /// Children laid out inside (not on the border, not spanning), route tables last.
+    fn inside_children(&self, e: EntId) -> Vec<EntId> {
+        let mut v: Vec<EntId> = self
+            .m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| {
+                let ch = self.m.get(*c);
+                !ch.is_overlay()
+                    && matches!(self.placement(*c), Placement::Inside)
+                    && !matches!(ch.kind, EntKind::ZoneColumn { .. })
+            })
+            .collect();
+        v.sort_by_key(|c| matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }));
+        v
+    }
+
+    /// Widens a laid-out group to `w` × `h`, keeping its content centred horizontally.
+    fn stretch(&mut self, e: EntId, w: f32, h: f32) {
+        let f = &mut self.frames[e.index()];
+        let dx = (w - f.body.w) / 2.0;
+        if let Some(l) = &mut f.label {
+            if matches!(self.m.get(e).kind, EntKind::Zone | EntKind::ZoneColumn { .. }) {
+                l.rect.x = (w - l.rect.w) / 2.0;
+            }
+        }
+        f.w += w - f.body.w;
+        f.h += h - f.body.h;
+        f.body.w = w;
+        f.body.h = h;
+        for c in self.m.get(e).children.clone() {
+            if matches!(self.placement(c), Placement::Inside) {
+                self.rel[c.index()].0 += dx;
+            }
+        }
+    }
+
+    /// Offset of the centre of `desc`'s body from the outer origin of its ancestor `item`.
+    fn anchor(&self, item: EntId, desc: EntId) -> (f32, f32) {
+        let f = &self.frames[desc.index()];
+        let (mut x, mut y) = (f.body.cx(), f.body.cy());
+        let mut cur = desc;
+        while cur != item {
+            x += self.rel[cur.index()].0;
+            y += self.rel[cur.index()].1;
+            let Some(p) = self.m.get(cur).parent else { break };
+            let pb = self.frames[p.index()].body;
+            x += pb.x;
+            y += pb.y;
+            cur = p;
+        }
+        (x, y)
+    }
+
+    /// Layered layout of `items` (already sized); sets their `rel` from a (0,0) content
+    /// origin and returns the content size.
+    fn flow(&mut self, items: &[EntId]) -> (f32, f32) {
+        let n = items.len();
+        if n == 0 {
+            return (0.0, 0.0);
+        }
+        let down = self.m.direction == Direction::Down;
+        // Zone boxes in one container share one size.
+        let zones: Vec<EntId> = items
+            .iter()
+            .copied()
+            .filter(|i| matches!(self.m.get(*i).kind, EntKind::Zone))
+            .collect();
+        if zones.len() > 1 {
+            let w = zones.iter().map(|z| self.frames[z.index()].body.w).fold(0.0, f32::max);
+            let h = zones.iter().map(|z| self.frames[z.index()].body.h).fold(0.0, f32::max);
+            for z in zones {
+                self.stretch(z, w, h);
+            }
+        }
+        // (cross size, main size) of each item.
+        let size: Vec<(f32, f32)> = items
+            .iter()
+            .map(|i| {
+                let f = &self.frames[i.index()];
+                if down {
+                    (f.w, f.h)
+                } else {
+                    (f.h, f.w)
+                }
+            })
+            .collect();
+        // 1. Edges between items, with the cross-axis anchor of each end inside its item.
+        let owner = |x: EntId| items.iter().position(|&it| self.m.is_within(x, it));
+        let mut edges: Vec<(usize, usize, f32, f32)> = Vec::new();
+        for l in &self.m.links {
+            let (Some(a), Some(b)) = (owner(l.from), owner(l.to)) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            let pa = self.anchor(items[a], l.from);
+            let pb = self.anchor(items[b], l.to);
+            let (oa, ob) = if down { (pa.0, pb.0) } else { (pa.1, pb.1) };
+            edges.push((a, b, oa, ob));
+        }
+        // 2. Ranks: longest path over the edges, cycles broken by DFS back edges.
+        let rank = ranks(n, &edges);
+        let nranks = rank.iter().copied().max().unwrap_or(0) + 1;
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
+        for i in 0..n {
+            layers[rank[i]].push(i);
+        }
+        // 3. Order inside ranks by barycentre of neighbours (a few sweeps).
+        let mut pos = vec![0.0f32; n];
+        for layer in &layers {
+            for (k, &i) in layer.iter().enumerate() {
+                pos[i] = k as f32;
+            }
+        }
+        for sweep in 0..4 {
+            let order: Vec<usize> = if sweep % 2 == 0 {
+                (1..nranks).collect()
+            } else {
+                (0..nranks.saturating_sub(1)).rev().collect()
+            };
+            for r in order {
+                let mut keyed: Vec<(f32, usize)> = layers[r]
+                    .iter()
+                    .map(|&i| {
+                        let nb: Vec<f32> = edges
+                            .iter()
+                            .filter_map(|&(a, b, _, _)| {
+                                if a == i && rank[b] != r {
+                                    Some(pos[b])
+                                } else if b == i && rank[a] != r {
+                                    Some(pos[a])
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect();
+                        let bc = if nb.is_empty() {
+                            pos[i]
+                        } else {
+                            nb.iter().sum::<f32>() / nb.len() as f32
+                        };
+                        (bc, i)
+                    })
+                    .collect();
+                keyed.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                layers[r] = keyed.into_iter().map(|(_, i)| i).collect();
+                for (k, &i) in layers[r].iter().enumerate() {
+                    pos[i] = k as f32;
+                }
+            }
+        }
+        // 4. Cross positions: pack each rank centred, then align to linked neighbours.
+        let widest = layers
+            .iter()
+            .map(|l| l.iter().map(|&i| size[i].0).sum::<f32>() + ITEM_GAP * (l.len().saturating_sub(1)) as f32)
+            .fold(0.0, f32::max);
+        let mut x = vec![0.0f32; n];
+        for layer in &layers {
+            let total: f32 = layer.iter().map(|&i| size[i].0).sum::<f32>()
+                + ITEM_GAP * (layer.len().saturating_sub(1)) as f32;
+            let mut cur = (widest - total) / 2.0;
+            for &i in layer {
+                x[i] = cur;
+                cur += size[i].0 + ITEM_GAP;
+            }
+        }
+        if !edges.is_empty() {
+            for _round in 0..3 {
+                let seq: Vec<usize> = (0..nranks).chain((0..nranks).rev()).collect();
+                for r in seq {
+                    let layer = &layers[r];
+                    let mut desired = Vec::with_capacity(layer.len());
+                    for &i in layer {
+                        let mut sum = 0.0;
+                        let mut cnt = 0.0;
+                        for &(a, b, oa, ob) in &edges {
+                            if a == i && rank[b] != r {
+                                sum += x[b] + ob - oa;
+                                cnt += 1.0;
+                            } else if b == i && rank[a] != r {
+                                sum += x[a] + oa - ob;
+                                cnt += 1.0;
+                            }
+                        }
+                        if cnt > 0.0 {
+                            desired.push((sum / cnt, 1.0));
+                        } else {
+                            desired.push((x[i], 0.05));
+                        }
+                    }
+                    let sizes: Vec<f32> = layer.iter().map(|&i| size[i].0).collect();
+                    let placed = isotonic_place(&desired, &sizes, ITEM_GAP);
+                    for (k, &i) in layer.iter().enumerate() {
+                        x[i] = placed[k];
+                    }
+                }
+            }
+        }
+        let minx = x.iter().copied().fold(f32::INFINITY, f32::min);
+        let mut cross = 0.0f32;
+        for i in 0..n {
+            x[i] -= minx;
+            cross = cross.max(x[i] + size[i].0);
+        }
+        // 5. Main positions: ranks one after another, items aligned at the rank start.
+        let mut main = 0.0f32;
+        let mut start = vec![0.0f32; nranks];
+        for (r, layer) in layers.iter().enumerate() {
+            start[r] = main;
+            let depth = layer.iter().map(|&i| size[i].1).fold(0.0, f32::max);
+            main += depth + if down { RANK_GAP } else { RANK_GAP + 24.0 };
+        }
+        main -= if down { RANK_GAP } else { RANK_GAP + 24.0 };
+        for i in 0..n {
+            let (cx, my) = (x[i], start[rank[i]]);
+            self.rel[items[i].index()] = if down { (cx, my) } else { (my, cx) };
+        }
+        if down {
+            (cross, main)
+        } else {
+            (main, cross)
+        }
+    }
+
+    /// The zone × tier grid of a VPC.
+    fn vpc_grid(&mut self, e: EntId) -> Frame {
+        let m = self.m;
+        let cols: Vec<EntId> = m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| matches!(m.get(*c).kind, EntKind::ZoneColumn { .. }))
+            .collect();
+        // 1. Size every subnet; collect rows keyed by (tier, k-th subnet of that tier).
+        let mut cells: Vec<Vec<((crate::spec::Tier, usize), EntId)>> = Vec::new();
+        for &col in &cols {
+            let mut subs: Vec<EntId> = m.get(col).children.clone();
+            subs.sort_by_key(|s| match m.get(*s).kind {
+                EntKind::Subnet { tier, .. } => (tier, m.get(*s).span.map_or(0, |x| x.start)),
+                _ => (crate::spec::Tier::Isolated, usize::MAX),
+            });
+            let mut counts = std::collections::HashMap::new();
+            let mut v = Vec::new();
+            for s in subs {
+                self.lay(s);
+                let tier = match m.get(s).kind {
+                    EntKind::Subnet { tier, .. } => tier,
+                    _ => crate::spec::Tier::Isolated,
+                };
+                let k = counts.entry(tier).or_insert(0usize);
+                v.push(((tier, *k), s));
+                *k += 1;
+            }
+            cells.push(v);
+        }
+        let mut rows: Vec<(crate::spec::Tier, usize)> =
+            cells.iter().flatten().map(|(k, _)| *k).collect();
+        rows.sort();
+        rows.dedup();
+        // 2. Spanning nodes reserve a band at the bottom of their row.
+        let spanning: Vec<(EntId, Vec<EntId>)> = m
+            .get(e)
+            .children
+            .iter()
+            .filter_map(|c| match self.placement(*c) {
+                Placement::Span(s) => Some((*c, s)),
+                _ => None,
+            })
+            .collect();
+        let row_of = |s: EntId| {
+            cells
+                .iter()
+                .flatten()
+                .find(|(_, x)| *x == s)
+                .map(|(k, _)| rows.iter().position(|r| r == k).unwrap_or(0))
+        };
+        let mut band = vec![0.0f32; rows.len()];
+        for (node, subs) in &spanning {
+            self.lay(*node);
+            if let Some(r) = subs.first().and_then(|s| row_of(*s)) {
+                band[r] = BAND_H;
+            }
+        }
+        // 3. Equal column widths, aligned row heights.
+        let mut col_w = cols
+            .iter()
+            .map(|c| self.text.width(&m.get(*c).label, GROUP_LABEL_SIZE, true) + 2.0 * PAD)
+            .fold(160.0, f32::max);
+        let mut row_h = vec![0.0f32; rows.len()];
+        for cell in &cells {
+            for (k, s) in cell {
+                let f = &self.frames[s.index()];
+                col_w = col_w.max(f.w);
+                let r = rows.iter().position(|x| x == k).unwrap_or(0);
+                row_h[r] = row_h[r].max(f.h);
+            }
+        }
+        for (r, h) in row_h.iter_mut().enumerate() {
+            *h += band[r];
+        }
+        let zpad = PAD * 0.8;
+        let zone_w = col_w + 2.0 * zpad;
+        let zone_h = ZONE_HEADER + row_h.iter().sum::<f32>() + ROW_GAP * (rows.len().saturating_sub(1)) as f32 + zpad;
+        for (ci, &col) in cols.iter().enumerate() {
+            let mut y = ZONE_HEADER;
+            for (r, key) in rows.iter().enumerate() {
+                if let Some((_, s)) = cells[ci].iter().find(|(k, _)| k == key) {
+                    let s = *s;
+                    self.stretch(s, col_w, row_h[r]);
+                    self.rel[s.index()] = (zpad, y);
+                }
+                y += row_h[r] + ROW_GAP;
+            }
+            let mut label = self.label_box(&m.get(col).label, GROUP_LABEL_SIZE, true);
+            label.rect.x = (zone_w - label.rect.w) / 2.0;
+            label.rect.y = 7.0;
+            self.frames[col.index()] = Frame {
+                w: zone_w,
+                h: zone_h,
+                body: Rect::new(0.0, 0.0, zone_w, zone_h),
+                label: Some(label),
+                icon: None,
+                border: None,
+            };
+            self.laid[col.index()] = true;
+        }
+        let (mut label, icon, header) = self.header(e);
+        let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
+        for (ci, &col) in cols.iter().enumerate() {
+            self.rel[col.index()] = (PAD + ci as f32 * (zone_w + COL_GAP), header);
+        }
+        // 4. Other content of the VPC (nodes, groups, unassociated route tables) below the grid.
+        let rest = self.inside_children(e);
+        for &c in &rest {
+            self.lay(c);
+        }
+        let (rw, rh) = self.flow(&rest);
+        let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
+        let w = (grid_w + 2.0 * PAD).max(rw + 2.0 * PAD).max(lw);
+        let grid_dx = (w - grid_w - 2.0 * PAD) / 2.0;
+        for &col in &cols {
+            self.rel[col.index()].0 += grid_dx;
+        }
+        let rest_y = header + zone_h + if rest.is_empty() { 0.0 } else { ROW_GAP };
+        for &c in &rest {
+            self.rel[c.index()].0 += (w - rw) / 2.0;
+            self.rel[c.index()].1 += rest_y;
+        }
+        let h = rest_y + rh + PAD;
+        // 5. Spanning bands: from the centre of the first spanned subnet to the last.
+        for (node, subs) in &spanning {
+            let centres: Vec<f32> = subs
+                .iter()
+                .filter_map(|s| {
+                    let z = m.get(*s).parent?;
+                    Some(self.rel[z.index()].0 + self.rel[s.index()].0 + self.frames[s.index()].body.cx())
+                })
+                .collect();
+            let Some(r) = subs.first().and_then(|s| row_of(*s)) else { continue };
+            let s0 = subs[0];
+            let z0 = m.get(s0).parent.unwrap_or(e);
+            let sub_top = self.rel[z0.index()].1 + self.rel[s0.index()].1;
+            let lo = centres.iter().copied().fold(f32::INFINITY, f32::min);
+            let hi = centres.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let f = self.frames[node.index()].clone();
+            let lab = f.label.clone().expect("node label");
+            let content = ICON + 8.0 + lab.rect.w;
+            let (mut bx0, mut bx1) = (lo, hi);
+            if bx1 - bx0 < content + 32.0 {
+                let c = (bx0 + bx1) / 2.0;
+                bx0 = c - (content + 32.0) / 2.0;
+                bx1 = c + (content + 32.0) / 2.0;
+            }
+            let bh = BAND_H - 12.0;
+            let by = sub_top + row_h[r] - 10.0 - bh;
+            let bw = bx1 - bx0;
+            let icon_x = bw / 2.0 - ICON / 2.0;
+            let mut label = lab;
+            label.rect.x = icon_x + ICON + 8.0;
+            label.rect.y = (bh - label.rect.h) / 2.0;
+            self.rel[node.index()] = (bx0, by);
+            self.frames[node.index()] = Frame {
+                w: bw,
+                h: bh,
+                body: Rect::new(0.0, 0.0, bw, bh),
+                label: Some(label),
+                icon: Some(Rect::new(icon_x, (bh - ICON) / 2.0, ICON, ICON)),
+                border: None,
+            };
+        }
+        // 6. Border nodes on the side facing their links, near the nodes they link to.
+        let borders: Vec<EntId> = m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| self.placement(*c) == Placement::Border)
+            .collect();
+        let mut top_used: Vec<(f32, f32)> = Vec::new();
+        let mut bottom_used: Vec<(f32, f32)> = Vec::new();
+        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
+        let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
+        for b in borders {
+            self.lay(b);
+            let mut inside_x = Vec::new();
+            let mut from_outside = 0i32;
+            for l in &m.links {
+                let (me, other) = if l.from == b {
+                    (true, l.to)
+                } else if l.to == b {
+                    (false, l.from)
+                } else {
+                    continue;
+                };
+                if m.is_within(other, e) {
+                    inside_x.push(self.anchor_in_body(e, other).0);
+                } else {
+                    from_outside += if me { -1 } else { 1 };
+                }
+            }
+            let side = if from_outside >= 0 { Side::Top } else { Side::Bottom };
+            let lab = self.frames[b.index()].label.clone().expect("node label");
+            let need = ICON + 8.0 + lab.rect.w;
+            let want = if inside_x.is_empty() {
+                w / 2.0
+            } else {
+                inside_x.iter().sum::<f32>() / inside_x.len() as f32
+            };
+            let used = if side == Side::Top { &mut top_used } else { &mut bottom_used };
+            let min_x = if side == Side::Top { header_right + 16.0 + ICON / 2.0 } else { PAD + ICON / 2.0 };
+            let mut cx = want.clamp(min_x, (w - need + ICON / 2.0 - 8.0).max(min_x));
+            // Slide right past border nodes already on this side.
+            let mut moved = true;
+            while moved {
+                moved = false;
+                for &(a, bnd) in used.iter() {
+                    if cx - ICON / 2.0 < bnd + 16.0 && cx - ICON / 2.0 + need + 16.0 > a {
+                        cx = bnd + 16.0 + ICON / 2.0;
+                        moved = true;
+                    }
+                }
+            }
+            used.push((cx - ICON / 2.0, cx - ICON / 2.0 + need));
+            let y = if side == Side::Top { -ICON / 2.0 } else { h - ICON / 2.0 };
+            let mut label = lab;
+            label.rect.x = ICON + 6.0;
+            label.rect.y = if side == Side::Top {
+                ICON / 2.0 - 3.0 - label.rect.h
+            } else {
+                ICON / 2.0 + 3.0
+            };
+            if side == Side::Top {
+                out_top = BORDER_OUTSET;
+            } else {
+                out_bottom = BORDER_OUTSET;
+            }
+            self.rel[b.index()] = (cx - ICON / 2.0, y);
+            self.frames[b.index()] = Frame {
+                w: ICON,
+                h: ICON,
+                body: Rect::new(0.0, 0.0, ICON, ICON),
+                label: Some(label),
+                icon: None,
+                border: Some(side),
+            };
+        }
+        if let Some(l) = &mut label {
+            l.rect.y = (HEADER_ICON - l.rect.h) / 2.0;
+        }
+        Frame {
+            w,
+            h: h + out_top + out_bottom,
+            body: Rect::new(0.0, out_top, w, h),
+            label,
+            icon,
+            border: None,
+        }
+    }
+
+    /// Centre of `desc`'s body relative to the body origin of its ancestor `group`.
+    fn anchor_in_body(&self, group: EntId, desc: EntId) -> (f32, f32) {
+        // Walk up to the child of `group` containing desc, then add that child's rel.
+        let f = &self.frames[desc.index()];
+        let (mut x, mut y) = (f.body.cx(), f.body.cy());
+        let mut cur = desc;
+        while cur != group {
+            x += self.rel[cur.index()].0;
+            y += self.rel[cur.index()].1;
+            let Some(p) = self.m.get(cur).parent else { break };
+            if p == group {
+                break;
+            }
+            let pb = self.frames[p.index()].body;
+            x += pb.x;
+            y += pb.y;
+            cur = p;
+        }
+        (x, y)
+    }
+
+    /// Converts relative placement to absolute boxes, recursively.
+    fn place_abs(&self, e: EntId, origin: (f32, f32), out: &mut Vec<Option<Placed>>) {
+        let f = &self.frames[e.index()];
+        let ent = self.m.get(e);
+        if ent.is_overlay() {
+            return;
+        }
+        let rel = self.rel[e.index()];
+        let bx = origin.0 + rel.0 + f.body.x;
+        let by = origin.1 + rel.1 + f.body.y;
+        let rect = Rect::new(bx, by, f.body.w, f.body.h);
+        let label = f.label.clone().map(|mut l| {
+            l.rect = l.rect.translate(bx, by);
+            l
+        });
+        let icon = f.icon.map(|i| i.translate(bx, by));
+        out[e.index()] = Some(Placed {
+            rect,
+            label,
+            icon,
+            border: f.border,
+        });
+        for &c in &ent.children {
+            self.place_abs(c, (bx, by), out);
+        }
+    }
+}
+
+/// Longest-path ranks of a small graph; edges closing a cycle (DFS back edges) are ignored.
+fn ranks(n: usize, edges: &[(usize, usize, f32, f32)]) -> Vec<usize> {
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b, _, _) in edges {
+        adj[a].push(b);
+    }
+    // 1. DFS from every node in order; mark back edges.
+    let mut state = vec![0u8; n];
+    let mut back = std::collections::HashSet::new();
+    for s in 0..n {
+        if state[s] != 0 {
+            continue;
+        }
+        let mut stack = vec![(s, 0usize)];
+        state[s] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if *k < adj[v].len() {
+                let w = adj[v][*k];
+                *k += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        back.insert((v, w));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    // 2. Longest path by relaxation in topological order (Kahn).
+    let mut indeg = vec![0usize; n];
+    for &(a, b, _, _) in edges {
+        if !back.contains(&(a, b)) {
+            indeg[b] += 1;
+        }
+    }
+    let mut rank = vec![0usize; n];
+    let mut queue: std::collections::VecDeque<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    while let Some(v) = queue.pop_front() {
+        for &w in &adj[v] {
+            if back.contains(&(v, w)) {
+                continue;
+            }
+            rank[w] = rank[w].max(rank[v] + 1);
+            indeg[w] -= 1;
+            if indeg[w] == 0 {
+                queue.push_back(w);
+            }
+        }
+    }
+    rank
+}
+
+/// Places items of the given sizes in order along a line, as close as possible (weighted least
+/// squares) to their desired starts, with at least `gap` between neighbours: isotonic
+/// regression by pool-adjacent-violators on `desired - prefix`.
+fn isotonic_place(desired: &[(f32, f32)], sizes: &[f32], gap: f32) -> Vec<f32> {
+    let n = desired.len();
+    let mut prefix = vec![0.0f32; n];
+    for i in 1..n {
+        prefix[i] = prefix[i - 1] + sizes[i - 1] + gap;
+    }
+    // Blocks of (weighted mean, weight, count).
+    let mut blocks: Vec<(f32, f32, usize)> = Vec::new();
+    for i in 0..n {
+        let (d, w) = desired[i];
+        blocks.push((d - prefix[i], w, 1));
+        while blocks.len() > 1 {
+            let l = blocks.len();
+            if blocks[l - 2].0 <= blocks[l - 1].0 {
+                break;
+            }
+            let (m2, w2, c2) = blocks.pop().expect("len > 1");
+            let (m1, w1, c1) = blocks.pop().expect("len > 1");
+            let w = w1 + w2;
+            blocks.push(((m1 * w1 + m2 * w2) / w, w, c1 + c2));
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (m, _, c) in blocks {
+        for _ in 0..c {
+            out.push(m + prefix[out.len()]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isotonic_keeps_gaps_and_order() {
+        let p = isotonic_place(&[(0.0, 1.0), (0.0, 1.0)], &[10.0, 10.0], 5.0);
+        assert_eq!(p, vec![-7.5, 7.5]);
+        let p = isotonic_place(&[(0.0, 1.0), (100.0, 1.0)], &[10.0, 10.0], 5.0);
+        assert_eq!(p, vec![0.0, 100.0]);
+    }
+
+    #[test]
+    fn ranks_follow_edges_and_break_cycles() {
+        let r = ranks(3, &[(0, 1, 0.0, 0.0), (1, 2, 0.0, 0.0), (2, 0, 0.0, 0.0)]);
+        assert_eq!(r, vec![0, 1, 2]);
+    }
+}

@@ -1,0 +1,113 @@
+//! archdraw: cloud architecture diagrams (SVG, PNG, JSON layout) from a declarative TOML model.
+//!
+//! The pipeline, one module per stage, each returning a new value:
+//!
+//! 1. [`spec::parse`]: TOML text → [`spec::Spec`] (values with spans; syntax, unknown keys,
+//!    wrong types).
+//! 2. [`model::resolve`]: `Spec` → [`model::Model`] (ids resolved, kinds typed, one entity tree).
+//! 3. [`validate::validate`]: semantic checks on the model (CIDRs, routes, NAT placement…).
+//! 4. [`layout::layout`]: `Model` → [`layout::Layout`] (nested boxes; zone columns, tier rows).
+//! 5. [`route::route`]: orthogonal links and their labels → [`route::Routes`].
+//! 6. [`scene::scene`]: everything → [`scene::Scene`], flat primitives with colours and icons.
+//! 7. [`render::svg`], [`render::png`], [`render::json`]: bytes.
+//!
+//! [`compile`] runs stages 1–6; [`Diagram::render`] runs stage 7 for one format.
+//! User mistakes are [`diag::Diagnostic`]s, all collected; nothing in the pipeline panics on
+//! bad input.
+
+pub mod catalog;
+pub mod diag;
+pub mod geom;
+pub mod layout;
+pub mod model;
+pub mod quality;
+pub mod regions;
+pub mod render;
+pub mod route;
+pub mod scene;
+pub mod spec;
+pub mod text;
+pub mod validate;
+
+use diag::Diagnostic;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Svg,
+    Png,
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// A spec taken through every stage up to the scene.
+#[derive(Debug, Clone)]
+pub struct Diagram {
+    pub model: model::Model,
+    pub layout: layout::Layout,
+    pub routes: route::Routes,
+    pub scene: scene::Scene,
+    /// Warnings found on the way (errors stop compilation).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Diagram {
+    /// Renders one format. PNG can fail only on its pixel budget.
+    pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::png::PngError> {
+        Ok(match format {
+            Format::Svg => render::svg::render(&self.scene).into_bytes(),
+            Format::Png => render::png::render(&self.scene, scale)?,
+            Format::Json => render::json::render(&self.model, &self.layout, &self.routes).into_bytes(),
+        })
+    }
+}
+
+/// Runs the pipeline up to the scene. Returns every diagnostic when there is any error.
+pub fn compile(text: &str) -> Result<Diagram, Vec<Diagnostic>> {
+    compile_with(text, &text::FontMeasure::new())
+}
+
+/// [`compile`] with a given text measurer.
+pub fn compile_with(text: &str, measure: &dyn text::Measure) -> Result<Diagram, Vec<Diagnostic>> {
+    let (spec, mut diags) = spec::parse(text);
+    if diag::has_errors(&diags) {
+        return Err(diags);
+    }
+    let (model, d) = model::resolve(&spec);
+    diags.extend(d);
+    if diag::has_errors(&diags) {
+        return Err(diags);
+    }
+    diags.extend(validate::validate(&model));
+    if diag::has_errors(&diags) {
+        return Err(diags);
+    }
+    let layout = layout::layout(&model, measure);
+    let routes = route::route(&model, &layout, measure);
+    let scene = scene::scene(&model, &layout, &routes);
+    Ok(Diagram {
+        model,
+        layout,
+        routes,
+        scene,
+        warnings: diags,
+    })
+}

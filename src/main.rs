@@ -1,0 +1,367 @@
+//! The `archdraw` command line: render, check and list kinds.
+
+use archdraw::diag::{Diagnostic, SourceFile};
+use archdraw::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Cloud architecture diagrams from a declarative TOML model.
+///
+/// Write your AWS network as TOML (regions, zones, VPCs, subnets, gateways, load balancers,
+/// route tables, services and links) and get diagrams in the style of AWS reference
+/// architectures. See docs/spec.md for the spec language.
+#[derive(Parser, Debug)]
+#[command(name = "archdraw", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw check specs/ohio-network.toml\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Render specs to SVG, PNG and/or JSON (beside each spec unless -o/--out-dir).
+    Render(RenderArgs),
+    /// Check specs for errors without writing anything.
+    Check(CheckArgs),
+    /// List every node kind of the catalogue, with its default label and category.
+    Kinds,
+}
+
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// Spec files to render (rendered in parallel).
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    /// Output formats, comma-separated: svg, png, json.
+    #[arg(short, long, value_name = "FORMATS", default_value = "svg", value_parser = parse_formats)]
+    format: Formats,
+    /// Output file (one spec only). With several formats, its extension is replaced per format.
+    #[arg(short, long, value_name = "PATH", conflicts_with = "out_dir")]
+    output: Option<PathBuf>,
+    /// Folder for the outputs (created if missing); default: beside each spec.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// PNG resolution: pixels per diagram px (e.g. 2 for high-DPI screens).
+    #[arg(long, value_name = "N", default_value_t = 1.0, value_parser = parse_scale)]
+    scale: f32,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Spec files to check.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct Common {
+    /// How to print diagnostics: human (with source excerpts) or json (one object per line).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Print only diagnostics, no progress lines.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+struct Formats(Vec<Format>);
+
+fn parse_formats(s: &str) -> Result<Formats, String> {
+    let mut v = Vec::new();
+    for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let f = Format::parse(part).ok_or_else(|| format!("unknown format `{part}` (use svg, png or json)"))?;
+        if !v.contains(&f) {
+            v.push(f);
+        }
+    }
+    if v.is_empty() {
+        return Err("no format given (use svg, png or json)".into());
+    }
+    Ok(Formats(v))
+}
+
+fn parse_scale(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if !(0.1..=16.0).contains(&v) {
+        return Err("scale must be between 0.1 and 16".into());
+    }
+    Ok(v)
+}
+
+/// What happened to one spec.
+enum Outcome {
+    /// Rendered: (files written, elapsed ms, warnings).
+    Done(Vec<PathBuf>, f64),
+    /// Spec errors (diagnostics already printed).
+    Invalid,
+    /// I/O or environment error.
+    Failed,
+}
+
+struct Printer {
+    color: bool,
+    json: bool,
+    lock: std::sync::Mutex<()>,
+}
+
+impl Printer {
+    fn diagnostics(&self, src: &SourceFile, diags: &[Diagnostic]) {
+        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            if self.json {
+                let _ = writeln!(err, "{}", src.to_json(d));
+            } else {
+                let _ = write!(err, "{}", src.render(d, self.color));
+            }
+        }
+    }
+
+    fn error(&self, msg: &str) {
+        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        if self.json {
+            let _ = writeln!(std::io::stderr(), "{}", serde_json::json!({"severity": "error", "message": msg}));
+        } else if self.color {
+            let _ = writeln!(std::io::stderr(), "\x1b[1;31merror:\x1b[0m {msg}");
+        } else {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+        }
+    }
+
+    fn line(&self, msg: &str) {
+        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(std::io::stdout(), "{msg}");
+    }
+}
+
+fn printer(c: &Common) -> Printer {
+    Printer {
+        color: c.message_format == MessageFormat::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        json: c.message_format == MessageFormat::Json,
+        lock: std::sync::Mutex::new(()),
+    }
+}
+
+fn read_spec(path: &Path, p: &Printer) -> Option<SourceFile> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            p.error(&format!("cannot read {}: {e}", path.display()));
+            return None;
+        }
+    };
+    let name = path.display().to_string();
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let src = SourceFile::new(name, text);
+            p.diagnostics(&src, &[Diagnostic::error(archdraw::diag::Span::new(at, at + 1), "the spec is not valid UTF-8").with_hint("save the file as UTF-8")]);
+            None
+        }
+    }
+}
+
+/// Where each format of `spec` goes.
+fn output_paths(spec: &Path, args: &RenderArgs) -> Vec<(Format, PathBuf)> {
+    args.format
+        .0
+        .iter()
+        .map(|&f| {
+            let path = if let Some(o) = &args.output {
+                if args.format.0.len() == 1 {
+                    o.clone()
+                } else {
+                    o.with_extension(f.extension())
+                }
+            } else {
+                let stem = spec.file_stem().map_or_else(|| "diagram".into(), |s| s.to_os_string());
+                let mut name = stem;
+                name.push(".");
+                name.push(f.extension());
+                match &args.out_dir {
+                    Some(d) => d.join(name),
+                    None => spec.with_file_name(name),
+                }
+            };
+            (f, path)
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same folder, then a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.archdraw-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn render_one(spec: &Path, args: &RenderArgs, p: &Printer) -> Outcome {
+    let start = Instant::now();
+    let Some(src) = read_spec(spec, p) else {
+        return Outcome::Invalid;
+    };
+    let diagram = match archdraw::compile(&src.text) {
+        Ok(d) => d,
+        Err(diags) => {
+            p.diagnostics(&src, &diags);
+            return Outcome::Invalid;
+        }
+    };
+    p.diagnostics(&src, &diagram.warnings);
+    // Render every format in memory first: nothing is written unless all succeed.
+    let mut outputs = Vec::new();
+    for (f, path) in output_paths(spec, args) {
+        match diagram.render(f, args.scale) {
+            Ok(bytes) => outputs.push((path, bytes)),
+            Err(e) => {
+                p.error(&format!("{}: {e}", spec.display()));
+                return Outcome::Failed;
+            }
+        }
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        if let Err(e) = write_atomic(&path, &bytes) {
+            p.error(&format!("cannot write {}: {e}", path.display()));
+            return Outcome::Failed;
+        }
+        written.push(path);
+    }
+    Outcome::Done(written, start.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn run_parallel<F>(specs: &[PathBuf], f: F) -> Vec<Outcome>
+where
+    F: Fn(&Path) -> Outcome + Sync,
+{
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(specs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> = specs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= specs.len() {
+                    break;
+                }
+                let out = f(&specs[i]);
+                *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(out);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()).unwrap_or(Outcome::Failed))
+        .collect()
+}
+
+fn exit_code(outcomes: &[Outcome]) -> ExitCode {
+    if outcomes.iter().any(|o| matches!(o, Outcome::Failed)) {
+        ExitCode::from(2)
+    } else if outcomes.iter().any(|o| matches!(o, Outcome::Invalid)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_render(args: RenderArgs) -> ExitCode {
+    let p = printer(&args.common);
+    if args.output.is_some() && args.specs.len() > 1 {
+        p.error("-o/--output takes one spec; use --out-dir for several");
+        return ExitCode::from(2);
+    }
+    let outcomes = run_parallel(&args.specs, |spec| {
+        let o = render_one(spec, &args, &p);
+        if let Outcome::Done(files, ms) = &o {
+            if !args.common.quiet {
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
+                    .collect();
+                p.line(&format!("{} → {} in {ms:.1} ms", spec.display(), names.join(", ")));
+            }
+        }
+        o
+    });
+    exit_code(&outcomes)
+}
+
+fn cmd_check(args: CheckArgs) -> ExitCode {
+    let p = printer(&args.common);
+    let outcomes = run_parallel(&args.specs, |spec| {
+        let Some(src) = read_spec(spec, &p) else {
+            return Outcome::Invalid;
+        };
+        match archdraw::compile(&src.text) {
+            Ok(d) => {
+                p.diagnostics(&src, &d.warnings);
+                if !args.common.quiet {
+                    p.line(&format!("{}: ok", spec.display()));
+                }
+                Outcome::Done(Vec::new(), 0.0)
+            }
+            Err(diags) => {
+                p.diagnostics(&src, &diags);
+                Outcome::Invalid
+            }
+        }
+    });
+    exit_code(&outcomes)
+}
+
+fn cmd_kinds() -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{:<22} {:<14} DEFAULT LABEL", "KIND", "CATEGORY");
+    for k in archdraw::catalog::KINDS {
+        let _ = writeln!(out, "{:<22} {:<14} {}", k.kind, k.category.name(), k.label);
+    }
+    let _ = writeln!(out, "\nGroup kinds ([groups.x] kind = …): {}", archdraw::model::GROUP_KINDS.join(", "));
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Render(a) => cmd_render(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Kinds => cmd_kinds(),
+    }
+}

@@ -1,0 +1,828 @@
+//! Stage 2, `model`: [`Spec`] → [`Model`], every reference resolved and typed.
+//!
+//! Takes a parsed spec; gives one tree of [`Entity`]s (cloud → regions → VPCs → zone columns →
+//! subnets → nodes, plus outside nodes and groups), the links between them, and the route
+//! tables and load balancers that the semantic checks of `validate` need. Unknown ids, unknown
+//! kinds, duplicate ids and parent cycles are reported here, all at once.
+
+use crate::catalog::{self, KindInfo};
+use crate::diag::{Diagnostic, Span};
+use crate::regions;
+use crate::spec::{
+    Arrow, Direction, GatewayType, LbType, LineStyle, Sp, Spec, Theme, Tier,
+};
+use ipnet::Ipv4Net;
+use std::collections::HashMap;
+
+/// Index of an entity in [`Model::entities`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntId(pub u32);
+
+impl EntId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How a node sits in its parent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// Inside the parent, laid out with its siblings.
+    Inside,
+    /// Centred on the parent's border (internet, egress-only and VPN gateways on a VPC).
+    Border,
+    /// Drawn once as a band across these groups (a load balancer in several subnets).
+    Span(Vec<EntId>),
+}
+
+/// What an entity is.
+#[derive(Debug, Clone)]
+pub enum EntKind {
+    /// The AWS Cloud box around every region.
+    Cloud,
+    Region {
+        code: String,
+    },
+    /// A zone drawn as its own box in a region (the geographic view).
+    Zone,
+    /// A zone drawn as a column inside a VPC; `order` is its position among the VPC's columns.
+    ZoneColumn {
+        order: usize,
+    },
+    Vpc {
+        cidr: Option<Ipv4Net>,
+    },
+    Subnet {
+        tier: Tier,
+        cidr: Option<Ipv4Net>,
+    },
+    /// A group declared in `[groups]` with `in` (a frame with children).
+    Group {
+        kind: String,
+    },
+    /// A group declared with `span`: drawn around members that live in different parents.
+    Overlay {
+        kind: String,
+        members: Vec<EntId>,
+    },
+    /// An icon node.
+    Node {
+        info: &'static KindInfo,
+        placement: Placement,
+    },
+    /// A route table card: its routes as (destination, target) rows.
+    RouteTable {
+        rows: Vec<(String, String)>,
+    },
+}
+
+/// One box of the diagram, before layout.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Unique id used in the JSON export (`us-east-2a@main` for zone columns).
+    pub id: String,
+    /// Kind name as exported: `cloud`, `region`, `zone`, `vpc`, `subnet`, a group kind or a
+    /// catalogued node kind.
+    pub kind_name: String,
+    pub label: String,
+    pub parent: Option<EntId>,
+    pub children: Vec<EntId>,
+    pub span: Option<Span>,
+    pub kind: EntKind,
+}
+
+impl Entity {
+    pub fn is_node(&self) -> bool {
+        matches!(self.kind, EntKind::Node { .. } | EntKind::RouteTable { .. })
+    }
+    pub fn is_overlay(&self) -> bool {
+        matches!(self.kind, EntKind::Overlay { .. })
+    }
+    pub fn is_group(&self) -> bool {
+        !self.is_node() && !self.is_overlay()
+    }
+}
+
+/// A link between two entities (fan-out links are split, one per target).
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub from: EntId,
+    pub to: EntId,
+    pub label: Option<String>,
+    pub style: LineStyle,
+    pub arrow: Arrow,
+    pub span: Span,
+}
+
+/// A route of a route table, with the resolved target when it names an entity.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub to: Sp<String>,
+    pub via: Sp<String>,
+    pub target: Option<EntId>,
+}
+
+/// A route table as declared (one per `[route_tables.x]`; its cards are entities).
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub id: Sp<String>,
+    pub vpc: EntId,
+    pub subnets: Vec<EntId>,
+    pub routes: Vec<Route>,
+}
+
+/// A load balancer as declared, for the semantic checks.
+#[derive(Debug, Clone)]
+pub struct LoadBalancer {
+    pub entity: EntId,
+    pub kind: LbType,
+    pub subnets: Vec<(EntId, Span)>,
+    pub subnets_span: Span,
+}
+
+/// The resolved model: an entity tree, links, and what validation needs.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub title: Option<String>,
+    pub theme: Theme,
+    pub direction: Direction,
+    pub entities: Vec<Entity>,
+    /// Top-level entities: outside nodes and the cloud box, in file order.
+    pub roots: Vec<EntId>,
+    pub links: Vec<Link>,
+    pub route_tables: Vec<RouteTable>,
+    pub load_balancers: Vec<LoadBalancer>,
+    /// Spans of the things validation reports on: entity → (key span, cidr span, zone span).
+    pub cidr_spans: HashMap<EntId, Span>,
+    pub zone_spans: HashMap<EntId, Span>,
+    /// Spans of each subnet's and NAT gateway's defining key (for warnings).
+    pub nat_gateways: Vec<EntId>,
+}
+
+impl Model {
+    pub fn get(&self, id: EntId) -> &Entity {
+        &self.entities[id.index()]
+    }
+
+    /// The chain of ancestors of `id`, nearest first (not including `id`).
+    pub fn ancestors(&self, id: EntId) -> impl Iterator<Item = EntId> + '_ {
+        std::iter::successors(self.get(id).parent, move |p| self.get(*p).parent)
+    }
+
+    /// True when `group` is `id` or one of its ancestors.
+    pub fn is_within(&self, id: EntId, group: EntId) -> bool {
+        id == group || self.ancestors(id).any(|a| a == group)
+    }
+
+    /// The VPC an entity lies in, if any.
+    pub fn vpc_of(&self, id: EntId) -> Option<EntId> {
+        std::iter::once(id)
+            .chain(self.ancestors(id))
+            .find(|a| matches!(self.get(*a).kind, EntKind::Vpc { .. }))
+    }
+
+    fn add(&mut self, e: Entity) -> EntId {
+        let id = EntId(self.entities.len() as u32);
+        self.entities.push(e);
+        id
+    }
+}
+
+/// What an id in the spec names.
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    Region(EntId),
+    Vpc(EntId),
+    Subnet(EntId),
+    Node(EntId),
+    Group(EntId),
+    Overlay(EntId),
+    RouteTable,
+}
+
+struct Builder<'s> {
+    spec: &'s Spec,
+    m: Model,
+    diags: Vec<Diagnostic>,
+    names: HashMap<String, (Named, Span)>,
+    /// Declared zones of each region entity: full zone name → region-level zone entity.
+    region_zones: HashMap<EntId, Vec<(String, EntId)>>,
+    /// (vpc, zone name) → zone column entity.
+    columns: HashMap<(EntId, String), EntId>,
+    cloud: Option<EntId>,
+}
+
+/// Resolves a spec into a model. Errors leave the model partial; callers stop on errors.
+pub fn resolve(spec: &Spec) -> (Model, Vec<Diagnostic>) {
+    let mut b = Builder {
+        spec,
+        m: Model {
+            title: spec.diagram.title.as_ref().map(|t| t.value.clone()),
+            theme: spec.diagram.theme,
+            direction: spec.diagram.direction,
+            ..Model::default()
+        },
+        diags: Vec::new(),
+        names: HashMap::new(),
+        region_zones: HashMap::new(),
+        columns: HashMap::new(),
+        cloud: None,
+    };
+    b.build();
+    b.finish()
+}
+
+fn ent(id: &str, kind_name: &str, label: String, parent: Option<EntId>, span: Option<Span>, kind: EntKind) -> Entity {
+    Entity {
+        id: id.to_string(),
+        kind_name: kind_name.to_string(),
+        label,
+        parent,
+        children: Vec::new(),
+        span,
+        kind,
+    }
+}
+
+fn parse_cidr(s: &Sp<String>, diags: &mut Vec<Diagnostic>) -> Option<Ipv4Net> {
+    match s.value.parse::<Ipv4Net>() {
+        Ok(net) if net != net.trunc() => {
+            diags.push(
+                Diagnostic::error(s.span, format!("CIDR `{}` has host bits set", s.value))
+                    .with_hint(format!("did you mean `{}`?", net.trunc())),
+            );
+            Some(net.trunc())
+        }
+        Ok(net) => Some(net),
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(s.span, format!("`{}` is not an IPv4 CIDR block", s.value))
+                    .with_hint("write it as address/prefix, e.g. \"10.0.0.0/16\""),
+            );
+            None
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn declare(&mut self, id: &Sp<String>, what: Named) {
+        if let Some((_, first)) = self.names.get(&id.value) {
+            let first = *first;
+            self.diags.push(
+                Diagnostic::error(id.span, format!("duplicate id `{}`", id.value)).with_hint(
+                    format!(
+                        "ids are unique across all tables; `{}` is already defined at byte {}",
+                        id.value, first.start
+                    ),
+                ),
+            );
+            return;
+        }
+        if id.value.is_empty() || id.value.contains('@') {
+            self.diags.push(
+                Diagnostic::error(id.span, format!("invalid id `{}`", id.value))
+                    .with_hint("ids are non-empty and may not contain `@`"),
+            );
+        }
+        self.names.insert(id.value.clone(), (what, id.span));
+    }
+
+    fn unknown(&mut self, r: &Sp<String>, what: &str, accept: impl Fn(&Named) -> bool) {
+        let mut candidates: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, (n, _))| accept(n))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        candidates.sort_unstable();
+        let sugg = catalog::suggest_from(&r.value, candidates.iter().copied());
+        let d = Diagnostic::error(r.span, format!("unknown {what} `{}`", r.value)).did_you_mean(&sugg);
+        let d = if d.hint.is_none() {
+            if candidates.is_empty() {
+                d.with_hint(format!("no {what} is defined in this spec"))
+            } else {
+                let shown: Vec<&str> = candidates.iter().take(8).copied().collect();
+                d.with_hint(format!("known: {}", shown.join(", ")))
+            }
+        } else {
+            d
+        };
+        self.diags.push(d);
+    }
+
+    fn lookup(&mut self, r: &Sp<String>, what: &str, accept: impl Fn(&Named) -> bool + Copy) -> Option<Named> {
+        match self.names.get(&r.value) {
+            Some((n, _)) if accept(n) => Some(*n),
+            Some((_, _)) => {
+                self.diags.push(
+                    Diagnostic::error(r.span, format!("`{}` is not a {what}", r.value))
+                        .with_hint(format!("name a {what} here")),
+                );
+                None
+            }
+            None => {
+                self.unknown(r, what, accept);
+                None
+            }
+        }
+    }
+
+    fn cloud(&mut self) -> EntId {
+        if let Some(c) = self.cloud {
+            return c;
+        }
+        let label = self
+            .spec
+            .cloud
+            .as_ref()
+            .and_then(|c| c.label.as_ref())
+            .map_or("AWS Cloud".to_string(), |l| l.value.clone());
+        let c = self.m.add(ent("aws-cloud", "cloud", label, None, None, EntKind::Cloud));
+        self.cloud = Some(c);
+        c
+    }
+
+    fn build(&mut self) {
+        let spec = self.spec;
+        // 1. Declare every id, so references can point forward.
+        for r in &spec.regions {
+            let c = self.cloud();
+            let info = regions::lookup(&r.code.value);
+            let label = match (&r.label, info) {
+                (Some(l), _) => l.value.clone(),
+                (None, Some(i)) => format!("{} {}", i.name, i.code),
+                (None, None) => r.code.value.clone(),
+            };
+            let e = self.m.add(ent(&r.id.value, "region", label, Some(c), Some(r.id.span), EntKind::Region { code: r.code.value.clone() }));
+            self.declare(&r.id, Named::Region(e));
+            let Some(info) = info else {
+                let codes: Vec<&str> = regions::REGIONS.iter().map(|x| x.code).collect();
+                self.diags.push(
+                    Diagnostic::error(r.code.span, format!("unknown region code `{}`", r.code.value))
+                        .did_you_mean(&catalog::suggest_from(&r.code.value, codes)),
+                );
+                continue;
+            };
+            let mut zones = Vec::new();
+            for z in &r.zones {
+                match regions::zone_name(info, &z.value) {
+                    Some(name) => {
+                        if zones.iter().any(|(n, _): &(String, EntId)| *n == name) {
+                            self.diags.push(Diagnostic::error(z.span, format!("zone `{name}` is listed twice")));
+                            continue;
+                        }
+                        let zid = self.m.add(ent(&name, "zone", name.clone(), Some(e), Some(z.span), EntKind::Zone));
+                        zones.push((name, zid));
+                    }
+                    None => self.diags.push(
+                        Diagnostic::error(z.span, format!("`{}` is not an availability zone of {}", z.value, info.code))
+                            .with_hint(format!(
+                                "zones of {}: {}",
+                                info.code,
+                                info.zones.chars().map(|c| format!("{}{c}", info.code)).collect::<Vec<_>>().join(", ")
+                            )),
+                    ),
+                }
+            }
+            self.region_zones.insert(e, zones);
+        }
+        for v in &spec.vpcs {
+            let cidr = parse_cidr(&v.cidr, &mut self.diags);
+            let name = v.label.as_ref().map_or("VPC", |l| l.value.as_str());
+            let e = self.m.add(ent(&v.id.value, "vpc", format!("{name} {}", v.cidr.value), None, Some(v.id.span), EntKind::Vpc { cidr }));
+            self.m.cidr_spans.insert(e, v.cidr.span);
+            self.declare(&v.id, Named::Vpc(e));
+        }
+        for s in &spec.subnets {
+            let cidr = parse_cidr(&s.cidr, &mut self.diags);
+            let default = match s.tier.value {
+                Tier::Public => "Public subnet",
+                Tier::Private => "Private subnet",
+                Tier::Isolated => "Isolated subnet",
+            };
+            let name = s.label.as_ref().map_or(default, |l| l.value.as_str());
+            let kind = EntKind::Subnet { tier: s.tier.value, cidr };
+            let e = self.m.add(ent(&s.id.value, "subnet", format!("{name} {}", s.cidr.value), None, Some(s.id.span), kind));
+            self.m.cidr_spans.insert(e, s.cidr.span);
+            self.m.zone_spans.insert(e, s.zone.span);
+            self.declare(&s.id, Named::Subnet(e));
+        }
+        let mut gateway_ents = Vec::new();
+        for g in &spec.gateways {
+            let (kind, default) = match g.kind.value {
+                GatewayType::Internet => ("internet-gateway", "Internet gateway"),
+                GatewayType::Nat => ("nat-gateway", "NAT gateway"),
+                GatewayType::Transit => ("transit-gateway", "Transit gateway"),
+                GatewayType::EgressOnly => ("egress-only-gateway", "Egress-only gateway"),
+                GatewayType::Vpn => ("vpn-gateway", "VPN gateway"),
+                GatewayType::Customer => ("customer-gateway", "Customer gateway"),
+            };
+            let Some(info) = catalog::lookup(kind) else { continue };
+            let label = g.label.as_ref().map_or(default.to_string(), |l| l.value.clone());
+            let placement = match g.kind.value {
+                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => Placement::Border,
+                _ => Placement::Inside,
+            };
+            let e = self.m.add(ent(&g.id.value, kind, label, None, Some(g.id.span), EntKind::Node { info, placement }));
+            self.declare(&g.id, Named::Node(e));
+            gateway_ents.push(e);
+            if g.kind.value == GatewayType::Nat {
+                self.m.nat_gateways.push(e);
+            }
+        }
+        let mut lb_ents = Vec::new();
+        for lb in &spec.load_balancers {
+            let (kind, default) = match lb.kind.value {
+                LbType::Application => ("alb", "Application Load Balancer"),
+                LbType::Network => ("nlb", "Network Load Balancer"),
+                LbType::Gateway => ("gwlb", "Gateway Load Balancer"),
+                LbType::Classic => ("clb", "Classic Load Balancer"),
+            };
+            let Some(info) = catalog::lookup(kind) else { continue };
+            let label = lb.label.as_ref().map_or(default.to_string(), |l| l.value.clone());
+            let e = self.m.add(ent(&lb.id.value, kind, label, None, Some(lb.id.span), EntKind::Node { info, placement: Placement::Inside }));
+            self.declare(&lb.id, Named::Node(e));
+            lb_ents.push(e);
+        }
+        for rt in &spec.route_tables {
+            self.declare(&rt.id, Named::RouteTable);
+        }
+        let mut node_ents = Vec::new();
+        for n in &spec.nodes {
+            let info = catalog::lookup(&n.kind.value);
+            let e = match info {
+                Some(info) => {
+                    let label = n.label.as_ref().map_or(info.label.to_string(), |l| l.value.clone());
+                    Some(self.m.add(ent(&n.id.value, info.kind, label, None, Some(n.id.span), EntKind::Node { info, placement: Placement::Inside })))
+                }
+                None => {
+                    let d = Diagnostic::error(n.kind.span, format!("unknown kind `{}`", n.kind.value))
+                        .did_you_mean(&catalog::suggest(&n.kind.value));
+                    let d = if d.hint.is_none() { d.with_hint("`archdraw kinds` lists every kind") } else { d };
+                    self.diags.push(d);
+                    None
+                }
+            };
+            if let Some(e) = e {
+                self.declare(&n.id, Named::Node(e));
+            }
+            node_ents.push(e);
+        }
+        let mut group_ents = Vec::new();
+        for g in &spec.groups {
+            let ok_kind = catalog::group_icon(&g.kind.value).is_some()
+                && !matches!(g.kind.value.as_str(), "aws-cloud" | "region" | "vpc" | "public-subnet" | "private-subnet" | "isolated-subnet");
+            if !ok_kind {
+                let kinds = GROUP_KINDS;
+                self.diags.push(
+                    Diagnostic::error(g.kind.span, format!("unknown group kind `{}`", g.kind.value))
+                        .did_you_mean(&catalog::suggest_from(&g.kind.value, kinds.iter().copied()))
+                        .with_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
+                );
+            }
+            let label = g.label.as_ref().map_or_else(|| default_group_label(&g.kind.value, &g.id.value), |l| l.value.clone());
+            let (kind, named) = if g.span.is_empty() {
+                (EntKind::Group { kind: g.kind.value.clone() }, false)
+            } else {
+                (EntKind::Overlay { kind: g.kind.value.clone(), members: Vec::new() }, true)
+            };
+            let e = self.m.add(ent(&g.id.value, &g.kind.value, label, None, Some(g.id.span), kind));
+            self.declare(&g.id, if named { Named::Overlay(e) } else { Named::Group(e) });
+            group_ents.push(e);
+        }
+
+        // 2. Resolve parents.
+        for (v, e) in spec.vpcs.iter().zip(self.vpc_ids()) {
+            if let Some(Named::Region(r)) = self.lookup(&v.region, "region", |n| matches!(n, Named::Region(_))) {
+                self.m.entities[e.index()].parent = Some(r);
+            }
+        }
+        let subnet_ids: Vec<EntId> = self.ids_of(|k| matches!(k, EntKind::Subnet { .. }));
+        for (s, e) in spec.subnets.iter().zip(subnet_ids) {
+            let Some(Named::Vpc(v)) = self.lookup(&s.vpc, "VPC", |n| matches!(n, Named::Vpc(_))) else { continue };
+            let Some(region) = self.m.get(v).parent else { continue };
+            let Some(zones) = self.region_zones.get(&region).cloned() else { continue };
+            let code = match &self.m.get(region).kind {
+                EntKind::Region { code } => code.clone(),
+                _ => continue,
+            };
+            let full = match regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value)) {
+                Some(z) => z,
+                None => {
+                    let listed: Vec<&str> = zones.iter().map(|(n, _)| n.as_str()).collect();
+                    self.diags.push(
+                        Diagnostic::error(s.zone.span, format!("zone `{}` is not in region {code}", s.zone.value))
+                            .did_you_mean(&catalog::suggest_from(&s.zone.value, listed.iter().copied()))
+                            .with_hint(format!("zones of region `{}`: {}", self.m.get(region).id, listed.join(", "))),
+                    );
+                    continue;
+                }
+            };
+            if !zones.iter().any(|(n, _)| *n == full) {
+                // A real zone of the region that the region does not list: add it, in letter order.
+                let zid = self.m.add(ent(&full, "zone", full.clone(), Some(region), Some(s.zone.span), EntKind::Zone));
+                let list = self.region_zones.entry(region).or_default();
+                list.push((full.clone(), zid));
+                list.sort();
+            }
+            let col = self.column(v, region, &full);
+            self.m.entities[e.index()].parent = Some(col);
+        }
+        for (g, e) in spec.gateways.iter().zip(gateway_ents) {
+            let parent = match g.kind.value {
+                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => g.vpc.as_ref().and_then(|r| match self.lookup(r, "VPC", |n| matches!(n, Named::Vpc(_))) { Some(Named::Vpc(v)) => Some(v), _ => None }),
+                GatewayType::Nat => g.subnet.as_ref().and_then(|r| match self.lookup(r, "subnet", |n| matches!(n, Named::Subnet(_))) { Some(Named::Subnet(v)) => Some(v), _ => None }),
+                GatewayType::Transit => g.region.as_ref().and_then(|r| match self.lookup(r, "region", |n| matches!(n, Named::Region(_))) { Some(Named::Region(v)) => Some(v), _ => None }),
+                GatewayType::Customer => g.within.as_ref().and_then(|r| self.container(r)),
+            };
+            self.m.entities[e.index()].parent = parent;
+        }
+        for (lb, e) in spec.load_balancers.iter().zip(lb_ents) {
+            let mut subnets = Vec::new();
+            for s in &lb.subnets {
+                if let Some(Named::Subnet(x)) = self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_))) {
+                    if subnets.iter().any(|(y, _)| *y == x) {
+                        self.diags.push(Diagnostic::error(s.span, format!("subnet `{}` is listed twice", s.value)));
+                        continue;
+                    }
+                    subnets.push((x, s.span));
+                }
+            }
+            if subnets.is_empty() {
+                continue;
+            }
+            self.m.load_balancers.push(LoadBalancer { entity: e, kind: lb.kind.value, subnets: subnets.clone(), subnets_span: lb.subnets_span });
+            if subnets.len() == 1 {
+                self.m.entities[e.index()].parent = Some(subnets[0].0);
+                continue;
+            }
+            let vpcs: Vec<Option<EntId>> = subnets.iter().map(|(s, _)| self.m.vpc_of(*s)).collect();
+            if vpcs.iter().any(|v| *v != vpcs[0]) || vpcs[0].is_none() {
+                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` spans subnets of different VPCs", lb.id.value)).with_hint("a load balancer lives in one VPC"));
+                continue;
+            }
+            let tiers: Vec<Option<Tier>> = subnets.iter().map(|(s, _)| match self.m.get(*s).kind { EntKind::Subnet { tier, .. } => Some(tier), _ => None }).collect();
+            if tiers.iter().any(|t| *t != tiers[0]) {
+                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` spans subnets of different tiers", lb.id.value)).with_hint("put a load balancer in subnets of one tier (all public or all private)"));
+                continue;
+            }
+            let mut zones: Vec<EntId> = subnets.iter().filter_map(|(s, _)| self.m.get(*s).parent).collect();
+            zones.sort();
+            zones.dedup();
+            if zones.len() < subnets.len() {
+                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` lists two subnets of one zone", lb.id.value)).with_hint("a load balancer takes one subnet per availability zone"));
+                continue;
+            }
+            self.m.entities[e.index()].parent = vpcs[0];
+            let spans = subnets.iter().map(|(s, _)| *s).collect();
+            if let EntKind::Node { placement, .. } = &mut self.m.entities[e.index()].kind {
+                *placement = Placement::Span(spans);
+            }
+        }
+        for rt in &spec.route_tables {
+            let Some(Named::Vpc(v)) = self.lookup(&rt.vpc, "VPC", |n| matches!(n, Named::Vpc(_))) else { continue };
+            let mut subnets = Vec::new();
+            for s in &rt.subnets {
+                if let Some(Named::Subnet(x)) = self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_))) {
+                    subnets.push(x);
+                }
+            }
+            let mut routes = Vec::new();
+            for r in &rt.routes {
+                let target = match self.names.get(&r.via.value) {
+                    Some((Named::Node(n), _)) => Some(*n),
+                    _ => None,
+                };
+                if target.is_none() && r.via.value != "local" {
+                    let gws: Vec<&str> = spec.gateways.iter().map(|g| g.id.value.as_str()).collect();
+                    self.diags.push(
+                        Diagnostic::error(r.via.span, format!("route target `{}` does not exist", r.via.value))
+                            .did_you_mean(&catalog::suggest_from(&r.via.value, gws.iter().copied()))
+                            .with_hint("a route goes `via` a gateway id (internet, NAT, transit, …)"),
+                    );
+                }
+                routes.push(Route { to: r.to.clone(), via: r.via.clone(), target });
+            }
+            let vpc_cidr = spec.vpcs.iter().find(|x| x.id.value == rt.vpc.value).map(|x| x.cidr.value.clone()).unwrap_or_default();
+            let mut rows = vec![(vpc_cidr, "local".to_string())];
+            rows.extend(rt.routes.iter().map(|r| (r.to.value.clone(), r.via.value.clone())));
+            let label = rt.label.as_ref().map_or_else(|| format!("Route table {}", rt.id.value), |l| l.value.clone());
+            let holders: Vec<Option<EntId>> = if subnets.is_empty() { vec![None] } else { subnets.iter().copied().map(Some).collect() };
+            for s in holders {
+                let (id, parent) = match s {
+                    Some(s) if subnets.len() > 1 => (format!("{}@{}", rt.id.value, self.m.get(s).id), s),
+                    Some(s) => (rt.id.value.clone(), s),
+                    None => (rt.id.value.clone(), v),
+                };
+                self.m.add(ent(&id, "route-table", label.clone(), Some(parent), Some(rt.id.span), EntKind::RouteTable { rows: rows.clone() }));
+            }
+            self.m.route_tables.push(RouteTable { id: rt.id.clone(), vpc: v, subnets, routes });
+        }
+        for (g, e) in spec.groups.iter().zip(group_ents) {
+            if let Some(r) = &g.within {
+                let p = self.container(r);
+                self.m.entities[e.index()].parent = p;
+            }
+            if !g.span.is_empty() {
+                let mut members = Vec::new();
+                for s in &g.span {
+                    if let Some(Named::Node(n)) = self.lookup(s, "node", |n| matches!(n, Named::Node(_))) {
+                        members.push(n);
+                    }
+                }
+                if let EntKind::Overlay { members: m, .. } = &mut self.m.entities[e.index()].kind {
+                    *m = members;
+                }
+            }
+        }
+        for (n, e) in spec.nodes.iter().zip(node_ents) {
+            let (Some(e), Some(r)) = (e, &n.within) else { continue };
+            let p = self.container(r);
+            self.m.entities[e.index()].parent = p;
+        }
+        // 3. Overlays sit in the nearest common ancestor of their members.
+        for i in 0..self.m.entities.len() {
+            let members = match &self.m.entities[i].kind {
+                EntKind::Overlay { members, .. } if !members.is_empty() => members.clone(),
+                _ => continue,
+            };
+            let mut common: Vec<EntId> = self.m.ancestors(members[0]).collect();
+            for m in &members[1..] {
+                let anc: Vec<EntId> = self.m.ancestors(*m).collect();
+                common.retain(|a| anc.contains(a));
+            }
+            self.m.entities[i].parent = common.first().copied();
+        }
+        // 4. Parent cycles (groups `in` groups).
+        for i in 0..self.m.entities.len() {
+            let start = EntId(i as u32);
+            let mut seen = vec![start];
+            let mut cur = self.m.get(start).parent;
+            while let Some(p) = cur {
+                if p == start {
+                    let names: Vec<String> = seen.iter().map(|s| self.m.get(*s).id.clone()).collect();
+                    self.diags.push(
+                        Diagnostic::error(self.m.get(start).span, format!("`in` forms a cycle: {} → {}", names.join(" → "), self.m.get(start).id))
+                            .with_hint("a group cannot be inside itself; remove one `in`"),
+                    );
+                    // Break the cycle so later stages terminate.
+                    self.m.entities[i].parent = None;
+                    break;
+                }
+                if seen.contains(&p) {
+                    break;
+                }
+                seen.push(p);
+                cur = self.m.get(p).parent;
+            }
+        }
+        // 5. Links.
+        for l in &spec.links {
+            let Some(from) = self.endpoint(&l.from) else { continue };
+            for t in &l.to {
+                let Some(to) = self.endpoint(t) else { continue };
+                if to == from {
+                    self.diags.push(Diagnostic::error(t.span, format!("link from `{}` to itself", t.value)).with_hint("a link joins two different things"));
+                    continue;
+                }
+                self.m.links.push(Link {
+                    from,
+                    to,
+                    label: l.label.as_ref().map(|x| x.value.clone()),
+                    style: l.style,
+                    arrow: l.arrow,
+                    span: t.span,
+                });
+            }
+        }
+    }
+
+    fn vpc_ids(&self) -> Vec<EntId> {
+        self.ids_of(|k| matches!(k, EntKind::Vpc { .. }))
+    }
+
+    fn ids_of(&self, f: impl Fn(&EntKind) -> bool) -> Vec<EntId> {
+        (0..self.m.entities.len()).map(|i| EntId(i as u32)).filter(|e| f(&self.m.get(*e).kind)).collect()
+    }
+
+    /// The zone column of `zone` inside `vpc`, created on first use.
+    fn column(&mut self, vpc: EntId, _region: EntId, zone: &str) -> EntId {
+        if let Some(c) = self.columns.get(&(vpc, zone.to_string())) {
+            return *c;
+        }
+        let id = format!("{zone}@{}", self.m.get(vpc).id);
+        let c = self.m.add(ent(&id, "zone", zone.to_string(), Some(vpc), None, EntKind::ZoneColumn { order: 0 }));
+        self.columns.insert((vpc, zone.to_string()), c);
+        c
+    }
+
+    /// Resolves an `in` reference: a region, zone name, VPC, subnet or group.
+    fn container(&mut self, r: &Sp<String>) -> Option<EntId> {
+        for zones in self.region_zones.values() {
+            if let Some((_, z)) = zones.iter().find(|(n, _)| *n == r.value) {
+                return Some(*z);
+            }
+        }
+        match self.lookup(r, "region, zone, VPC, subnet or group", |n| {
+            matches!(n, Named::Region(_) | Named::Vpc(_) | Named::Subnet(_) | Named::Group(_))
+        })? {
+            Named::Region(e) | Named::Vpc(e) | Named::Subnet(e) | Named::Group(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn endpoint(&mut self, r: &Sp<String>) -> Option<EntId> {
+        for zones in self.region_zones.values() {
+            if let Some((_, z)) = zones.iter().find(|(n, _)| *n == r.value) {
+                return Some(*z);
+            }
+        }
+        match self.lookup(r, "node or group", |n| !matches!(n, Named::RouteTable))? {
+            Named::Region(e) | Named::Vpc(e) | Named::Subnet(e) | Named::Node(e) | Named::Group(e) | Named::Overlay(e) => Some(e),
+            Named::RouteTable => None,
+        }
+    }
+
+    fn finish(mut self) -> (Model, Vec<Diagnostic>) {
+        // Zone boxes of a region are drawn only where no VPC shows them as columns, unless
+        // something is placed in them.
+        let mut shown_as_column: Vec<String> = Vec::new();
+        for ((_, zone), _) in self.columns.iter() {
+            shown_as_column.push(zone.clone());
+        }
+        for (region, zones) in &self.region_zones {
+            for (name, z) in zones {
+                let used = self.m.entities.iter().any(|e| e.parent == Some(*z));
+                let drop = shown_as_column.contains(name) && !used;
+                self.m.entities[z.index()].parent = if drop { None } else { Some(*region) };
+                if drop {
+                    // Detached: not part of the tree. Mark so layout skips it.
+                    self.m.entities[z.index()].kind_name = String::new();
+                }
+            }
+        }
+        // Order zone columns by the region's zone order.
+        for (&(vpc, ref zone), &col) in self.columns.iter() {
+            let region = self.m.get(vpc).parent;
+            let order = region
+                .and_then(|r| self.region_zones.get(&r))
+                .and_then(|zs| zs.iter().position(|(n, _)| n == zone))
+                .unwrap_or(usize::MAX);
+            self.m.entities[col.index()].kind = EntKind::ZoneColumn { order };
+        }
+        // Children lists, in file order (zone columns in zone order).
+        let n = self.m.entities.len();
+        let mut roots = Vec::new();
+        for i in 0..n {
+            let id = EntId(i as u32);
+            let e = &self.m.entities[i];
+            if e.kind_name.is_empty() {
+                continue;
+            }
+            match e.parent {
+                Some(p) => self.m.entities[p.index()].children.push(id),
+                None => roots.push(id),
+            }
+        }
+        let keys: Vec<(usize, usize)> = self
+            .m
+            .entities
+            .iter()
+            .map(|e| match e.kind {
+                EntKind::ZoneColumn { order } => (order, 0),
+                _ => (usize::MAX, e.span.map_or(0, |s| s.start)),
+            })
+            .collect();
+        for e in &mut self.m.entities {
+            e.children.sort_by_key(|c| keys[c.index()]);
+        }
+        roots.sort_by_key(|c| keys[c.index()]);
+        self.m.roots = roots;
+        (self.m, self.diags)
+    }
+}
+
+/// Kinds a `[groups.x]` table may have.
+pub const GROUP_KINDS: &[&str] = &[
+    "ecs-cluster",
+    "ecs-service",
+    "ecs-task",
+    "security-group",
+    "auto-scaling-group",
+    "account",
+    "data-center",
+    "generic",
+];
+
+fn default_group_label(kind: &str, id: &str) -> String {
+    match kind {
+        "ecs-cluster" => "ECS cluster".into(),
+        "ecs-service" => "ECS service".into(),
+        "ecs-task" => "ECS task".into(),
+        "security-group" => "Security group".into(),
+        "auto-scaling-group" => "Auto Scaling group".into(),
+        "account" => "AWS account".into(),
+        "data-center" => "Corporate data center".into(),
+        _ => id.to_string(),
+    }
+}

@@ -1,0 +1,82 @@
+//! PNG backend: rasterises the scene's SVG with resvg, using only the bundled font.
+//!
+//! The font database holds just the bundled Noto Sans faces, and every generic family maps to
+//! them, so text looks the same on every machine whatever fonts are installed.
+
+use crate::scene::Scene;
+use crate::text::{BOLD_TTF, FONT_FAMILY, REGULAR_TTF};
+use std::sync::{Arc, OnceLock};
+
+/// Why a PNG could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PngError {
+    /// The image would exceed the pixel budget.
+    TooLarge { width: u32, height: u32, max_pixels: u64 },
+    /// resvg failed (should not happen for scenes we build).
+    Render(String),
+}
+
+impl std::fmt::Display for PngError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PngError::TooLarge { width, height, max_pixels } => write!(
+                f,
+                "PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale"
+            ),
+            PngError::Render(e) => write!(f, "PNG rendering failed: {e}"),
+        }
+    }
+}
+
+/// Default pixel budget for one PNG (100 megapixels, 400 MB of RGBA).
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_font_data(REGULAR_TTF.to_vec());
+        db.load_font_data(BOLD_TTF.to_vec());
+        db.set_sans_serif_family(FONT_FAMILY);
+        db.set_serif_family(FONT_FAMILY);
+        db.set_monospace_family(FONT_FAMILY);
+        db.set_cursive_family(FONT_FAMILY);
+        db.set_fantasy_family(FONT_FAMILY);
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Rasterises SVG text at `scale` (1 = one pixel per px).
+pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+    let opt = resvg::usvg::Options {
+        fontdb: fontdb(),
+        font_family: FONT_FAMILY.to_string(),
+        ..Default::default()
+    };
+    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
+    let size = tree.size();
+    let w = (size.width() * scale).ceil();
+    let h = (size.height() * scale).ceil();
+    let (wi, hi) = (w as u64, h as u64);
+    if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi * hi > MAX_PIXELS {
+        return Err(PngError::TooLarge {
+            width: w.min(u32::MAX as f32) as u32,
+            height: h.min(u32::MAX as f32) as u32,
+            max_pixels: MAX_PIXELS,
+        });
+    }
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(wi as u32, hi as u32)
+        .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|e| PngError::Render(e.to_string()))
+}
+
+/// Renders the scene to PNG bytes.
+pub fn render(scene: &Scene, scale: f32) -> Result<Vec<u8>, PngError> {
+    render_svg(&super::svg::render(scene), scale)
+}

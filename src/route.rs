@@ -1,0 +1,645 @@
+//! Stage 5, `route`: orthogonal links and their labels over a [`Layout`].
+//!
+//! Takes the model, its layout and a text measurer; gives [`Routes`]: one polyline per link
+//! (first point on the source's border, last on the target's, every segment horizontal or
+//! vertical) and a placed label where the link has one. The recipe (after libavoid):
+//!
+//! 1. Build a sparse orthogonal grid: lines just outside and just inside every box, through
+//!    every candidate port, and halfway between neighbouring lines.
+//! 2. Mark grid edges that enter an obstacle: node boxes and every label always; a group's
+//!    frame only for links with no end inside that group.
+//! 3. For each link (in spec order), A* over (grid point, heading) with a bend penalty, from
+//!    the candidate ports of the source to those of the target; sides facing the other end
+//!    cost less. Edges already used by a link that shares neither end are closed, so parallel
+//!    links keep apart; links of one fan-out may share a trunk.
+//! 4. Place each label on its link's longest free stretch, clear of boxes, labels and links.
+
+use crate::geom::{Point, Rect, Side};
+use crate::layout::{Layout, TextBox};
+use crate::model::{EntId, EntKind, Model, Placement};
+use crate::text::{Measure, LINE_HEIGHT};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Font size of link labels.
+pub const LINK_LABEL_SIZE: f32 = 12.0;
+const CLEAR: f32 = 14.0;
+const BEND: f32 = 28.0;
+
+/// One routed link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutedLink {
+    /// Index into [`Model::links`].
+    pub link: usize,
+    pub points: Vec<Point>,
+    pub label: Option<TextBox>,
+}
+
+/// All routed links, in model order.
+#[derive(Debug, Clone, Default)]
+pub struct Routes {
+    pub links: Vec<RoutedLink>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Owner {
+    /// Never crossed.
+    Solid,
+    /// A group frame: crossed only by links with an end inside it.
+    Group(EntId),
+}
+
+struct Grid {
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    /// Blocking obstacles per edge; horizontal edges first, then vertical.
+    blockers: Vec<Vec<u32>>,
+    owners: Vec<Owner>,
+}
+
+impl Grid {
+    fn nx(&self) -> usize {
+        self.xs.len()
+    }
+    fn ny(&self) -> usize {
+        self.ys.len()
+    }
+    fn hedge(&self, i: usize, j: usize) -> usize {
+        j * (self.nx() - 1) + i
+    }
+    fn vedge(&self, i: usize, j: usize) -> usize {
+        self.ny() * (self.nx() - 1) + i * (self.ny() - 1) + j
+    }
+    fn xi(&self, x: f32) -> Option<usize> {
+        self.xs.binary_search_by(|v| v.total_cmp(&x)).ok()
+    }
+    fn yi(&self, y: f32) -> Option<usize> {
+        self.ys.binary_search_by(|v| v.total_cmp(&y)).ok()
+    }
+
+    /// Marks every edge that enters `r`'s open interior with obstacle `o`.
+    fn mark(&mut self, r: &Rect, o: u32) {
+        let (nx, ny) = (self.nx(), self.ny());
+        // Horizontal edges on rows strictly inside the rect, spanning into its x range.
+        let j0 = self.ys.partition_point(|&y| y <= r.y);
+        let j1 = self.ys.partition_point(|&y| y < r.bottom());
+        let i0 = self.xs.partition_point(|&x| x <= r.x);
+        let i1 = self.xs.partition_point(|&x| x < r.right());
+        for j in j0..j1 {
+            // Edges (i, i+1) crossing the left border: x_i <= r.x < x_{i+1}.
+            if i0 > 0 && i0 < nx {
+                let e = self.hedge(i0 - 1, j);
+                self.blockers[e].push(o);
+            }
+            if i1 > 0 && i1 < nx && i1 != i0 {
+                let e = self.hedge(i1 - 1, j);
+                self.blockers[e].push(o);
+            }
+        }
+        for i in i0..i1 {
+            if j0 > 0 && j0 < ny {
+                let e = self.vedge(i, j0 - 1);
+                self.blockers[e].push(o);
+            }
+            if j1 > 0 && j1 < ny && j1 != j0 {
+                let e = self.vedge(i, j1 - 1);
+                self.blockers[e].push(o);
+            }
+        }
+    }
+}
+
+fn snap(v: f32) -> f32 {
+    (v * 2.0).round() / 2.0
+}
+
+/// A candidate end of a link on a box side.
+#[derive(Debug, Clone, Copy)]
+struct Port {
+    x: f32,
+    y: f32,
+    side: Side,
+    cost: f32,
+}
+
+fn outward(side: Side) -> (i32, i32) {
+    match side {
+        Side::Top => (0, -1),
+        Side::Bottom => (0, 1),
+        Side::Left => (-1, 0),
+        Side::Right => (1, 0),
+    }
+}
+
+fn dir_index(d: (i32, i32)) -> usize {
+    match d {
+        (0, -1) => 0,
+        (1, 0) => 1,
+        (0, 1) => 2,
+        _ => 3,
+    }
+}
+
+const DIRS: [(i32, i32); 4] = [(0, -1), (1, 0), (0, 1), (-1, 0)];
+
+/// Routes every link of the model.
+pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
+    let mut r = Router::new(m, l);
+    let mut out = Routes::default();
+    let mut used: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, link) in m.links.iter().enumerate() {
+        let points = r.route_one(k, link.from, link.to, &mut used);
+        out.links.push(RoutedLink {
+            link: k,
+            points,
+            label: None,
+        });
+    }
+    place_labels(m, l, text, &mut out);
+    out
+}
+
+struct Router<'a> {
+    m: &'a Model,
+    l: &'a Layout,
+    grid: Grid,
+    /// Links that used each port point, per entity.
+    port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
+}
+
+impl<'a> Router<'a> {
+    fn new(m: &'a Model, l: &'a Layout) -> Router<'a> {
+        // 1. Grid lines.
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        let mut obstacles: Vec<(Rect, Owner)> = Vec::new();
+        for (i, e) in m.entities.iter().enumerate() {
+            let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else { continue };
+            if e.is_overlay() {
+                continue;
+            }
+            let r = p.rect;
+            if e.is_node() {
+                xs.extend([r.x - CLEAR, r.right() + CLEAR, r.cx()]);
+                ys.extend([r.y - CLEAR, r.bottom() + CLEAR, r.cy()]);
+                obstacles.push((r, Owner::Solid));
+                if r.w > 80.0 {
+                    xs.extend([r.x + r.w / 4.0, r.x + 3.0 * r.w / 4.0]);
+                }
+            } else {
+                xs.extend([r.x - CLEAR, r.x + CLEAR, r.right() - CLEAR, r.right() + CLEAR]);
+                ys.extend([r.y - CLEAR, r.y + CLEAR, r.bottom() - CLEAR, r.bottom() + CLEAR]);
+                obstacles.push((r, Owner::Group(EntId(i as u32))));
+                if let Some(ic) = p.icon {
+                    obstacles.push((ic, Owner::Solid));
+                }
+            }
+            if let Some(t) = &p.label {
+                let lr = t.rect.inflate(2.0);
+                xs.extend([lr.x - 6.0, lr.right() + 6.0]);
+                ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
+                obstacles.push((lr, Owner::Solid));
+            }
+        }
+        // Ports of every link end.
+        for link in &m.links {
+            for (a, b) in [(link.from, link.to), (link.to, link.from)] {
+                for p in ports(m, l, a, b) {
+                    xs.push(p.x);
+                    ys.push(p.y);
+                }
+            }
+        }
+        for v in xs.iter_mut().chain(ys.iter_mut()) {
+            *v = snap(*v);
+        }
+        let finish = |v: &mut Vec<f32>, max: f32| {
+            v.retain(|x| *x >= 0.0 && *x <= max);
+            v.sort_by(f32::total_cmp);
+            v.dedup();
+            let mids: Vec<f32> = v
+                .windows(2)
+                .filter(|w| w[1] - w[0] > 8.0 && w[1] - w[0] < 120.0)
+                .map(|w| snap((w[0] + w[1]) / 2.0))
+                .collect();
+            v.extend(mids);
+            v.sort_by(f32::total_cmp);
+            v.dedup();
+        };
+        finish(&mut xs, l.width);
+        finish(&mut ys, l.height);
+        let (nx, ny) = (xs.len(), ys.len());
+        let edges = ny * nx.saturating_sub(1) + nx * ny.saturating_sub(1);
+        let mut grid = Grid {
+            xs,
+            ys,
+            blockers: vec![Vec::new(); edges],
+            owners: Vec::new(),
+        };
+        // 2. Obstacles.
+        for (k, (r, o)) in obstacles.iter().enumerate() {
+            grid.mark(r, k as u32);
+            grid.owners.push(*o);
+        }
+        Router {
+            m,
+            l,
+            grid,
+            port_use: HashMap::new(),
+        }
+    }
+
+    /// True when a link with ends `a`, `b` may enter group `g`.
+    fn allowed(&self, g: EntId, a: EntId, b: EntId) -> bool {
+        contains(self.m, g, a) || contains(self.m, g, b)
+    }
+
+    fn route_one(
+        &mut self,
+        k: usize,
+        from: EntId,
+        to: EntId,
+        used: &mut HashMap<usize, Vec<usize>>,
+    ) -> Vec<Point> {
+        let starts = ports(self.m, self.l, from, to);
+        let goals = ports(self.m, self.l, to, from);
+        let path = self
+            .astar(k, from, to, &starts, &goals, used, true)
+            .or_else(|| self.astar(k, from, to, &starts, &goals, used, false));
+        let Some(path) = path else {
+            // No route on the grid: a straight orthogonal fallback between box centres.
+            let a = self.l.get(from).map_or(Rect::default(), |p| p.rect);
+            let b = self.l.get(to).map_or(Rect::default(), |p| p.rect);
+            return vec![(a.cx(), a.bottom()), (a.cx(), b.y - 1.0), (b.cx(), b.y - 1.0), (b.cx(), b.y)];
+        };
+        // Record edges and ports used.
+        for w in path.windows(2) {
+            if let Some(e) = self.edge_between(w[0], w[1]) {
+                used.entry(e).or_default().push(k);
+            }
+        }
+        let pts: Vec<Point> = path
+            .iter()
+            .map(|&(i, j)| (self.grid.xs[i], self.grid.ys[j]))
+            .collect();
+        for (ent, p) in [(from, pts[0]), (to, *pts.last().expect("path"))] {
+            self.port_use
+                .entry((ent, (p.0 * 2.0) as i32, (p.1 * 2.0) as i32))
+                .or_default()
+                .push(k);
+        }
+        simplify(pts)
+    }
+
+    fn edge_between(&self, a: (usize, usize), b: (usize, usize)) -> Option<usize> {
+        if a.1 == b.1 && a.0.abs_diff(b.0) == 1 {
+            Some(self.grid.hedge(a.0.min(b.0), a.1))
+        } else if a.0 == b.0 && a.1.abs_diff(b.1) == 1 {
+            Some(self.grid.vedge(a.0, a.1.min(b.1)))
+        } else {
+            None
+        }
+    }
+
+    fn shares_end(&self, k: usize, other: usize) -> bool {
+        let a = &self.m.links[k];
+        let b = &self.m.links[other];
+        a.from == b.from || a.to == b.to
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn astar(
+        &self,
+        k: usize,
+        from: EntId,
+        to: EntId,
+        starts: &[Port],
+        goals: &[Port],
+        used: &HashMap<usize, Vec<usize>>,
+        strict: bool,
+    ) -> Option<Vec<(usize, usize)>> {
+        let g = &self.grid;
+        let (nx, ny) = (g.nx(), g.ny());
+        if nx < 2 || ny < 2 {
+            return None;
+        }
+        let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
+        let n = nx * ny * 4;
+        let mut best = vec![f32::INFINITY; n];
+        let mut prev = vec![u32::MAX; n];
+        let mut heap = BinaryHeap::new();
+        // Goal lookup: point → (required final heading, extra cost).
+        let mut goal_at: HashMap<(usize, usize), Vec<(usize, f32)>> = HashMap::new();
+        let (mut gx0, mut gx1, mut gy0, mut gy1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for p in goals {
+            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else { continue };
+            let inward = outward(p.side);
+            let d = dir_index((-inward.0, -inward.1));
+            let extra = p.cost + self.port_penalty(to, p, k);
+            goal_at.entry((i, j)).or_default().push((d, extra));
+            gx0 = gx0.min(p.x);
+            gx1 = gx1.max(p.x);
+            gy0 = gy0.min(p.y);
+            gy1 = gy1.max(p.y);
+        }
+        if goal_at.is_empty() {
+            return None;
+        }
+        let h = |i: usize, j: usize| {
+            let x = g.xs[i];
+            let y = g.ys[j];
+            (gx0 - x).max(0.0).max(x - gx1) + (gy0 - y).max(0.0).max(y - gy1)
+        };
+        let key = |c: f32| Reverse((c * 16.0) as u64);
+        for p in starts {
+            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else { continue };
+            let d = dir_index(outward(p.side));
+            let s = state(i, j, d);
+            let c = p.cost + self.port_penalty(from, p, k);
+            if c < best[s] {
+                best[s] = c;
+                prev[s] = u32::MAX - 1;
+                heap.push((key(c + h(i, j)), Reverse(s)));
+            }
+        }
+        let mut done: Option<usize> = None;
+        let mut done_cost = f32::INFINITY;
+        while let Some((Reverse(f), Reverse(s))) = heap.pop() {
+            if (f as f32) / 16.0 >= done_cost {
+                break;
+            }
+            let d = s % 4;
+            let p = s / 4;
+            let (i, j) = (p % nx, p / nx);
+            let c = best[s];
+            if ((c + h(i, j)) * 16.0) as u64 > f + 1 {
+                continue;
+            }
+            if let Some(gs) = goal_at.get(&(i, j)) {
+                for &(gd, extra) in gs {
+                    if gd == d && c + extra < done_cost {
+                        done_cost = c + extra;
+                        done = Some(s);
+                    }
+                }
+            }
+            for (nd, &(dx, dy)) in DIRS.iter().enumerate() {
+                // No U-turns.
+                if (nd + 2) % 4 == d {
+                    continue;
+                }
+                let (ni, nj) = (i as i64 + dx as i64, j as i64 + dy as i64);
+                if ni < 0 || nj < 0 || ni >= nx as i64 || nj >= ny as i64 {
+                    continue;
+                }
+                let (ni, nj) = (ni as usize, nj as usize);
+                let e = if dy == 0 {
+                    g.hedge(i.min(ni), j)
+                } else {
+                    g.vedge(i, j.min(nj))
+                };
+                if g.blockers[e].iter().any(|&o| match g.owners[o as usize] {
+                    Owner::Solid => true,
+                    Owner::Group(grp) => !self.allowed(grp, from, to),
+                }) {
+                    continue;
+                }
+                let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
+                if let Some(users) = used.get(&e) {
+                    if users.iter().any(|&u| !self.shares_end(k, u)) {
+                        if strict {
+                            continue;
+                        }
+                        cost += 2000.0;
+                    } else {
+                        cost *= 0.5;
+                    }
+                }
+                if nd != d {
+                    cost += BEND;
+                }
+                let ns = state(ni, nj, nd);
+                let nc = c + cost;
+                if nc < best[ns] {
+                    best[ns] = nc;
+                    prev[ns] = s as u32;
+                    heap.push((key(nc + h(ni, nj)), Reverse(ns)));
+                }
+            }
+        }
+        let mut s = done?;
+        let mut path = Vec::new();
+        loop {
+            let p = s / 4;
+            path.push((p % nx, p / nx));
+            let q = prev[s];
+            if q >= u32::MAX - 1 {
+                break;
+            }
+            s = q as usize;
+        }
+        path.reverse();
+        path.dedup();
+        Some(path)
+    }
+
+    /// Extra cost of a port already used by another link that shares no end with link `k`.
+    fn port_penalty(&self, ent: EntId, p: &Port, k: usize) -> f32 {
+        match self
+            .port_use
+            .get(&(ent, (p.x * 2.0) as i32, (p.y * 2.0) as i32))
+        {
+            Some(users) if users.iter().any(|&u| !self.shares_end(k, u)) => 400.0,
+            _ => 0.0,
+        }
+    }
+}
+
+/// True when group `g` holds entity `e`: an ancestor of it, or (for a spanning node) one of
+/// the groups it spans or their ancestors.
+pub fn contains(m: &Model, g: EntId, e: EntId) -> bool {
+    if m.is_within(e, g) {
+        return true;
+    }
+    if let EntKind::Node {
+        placement: Placement::Span(spans),
+        ..
+    } = &m.get(e).kind
+    {
+        return spans.iter().any(|s| m.is_within(*s, g));
+    }
+    false
+}
+
+/// Candidate ports on `a` for a link whose other end is `b`.
+fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
+    let (Some(pa), Some(pb)) = (l.get(a), l.get(b)) else {
+        return Vec::new();
+    };
+    let r = pa.rect;
+    let o = pb.rect;
+    let (dx, dy) = (o.cx() - r.cx(), o.cy() - r.cy());
+    let mut out = Vec::new();
+    let group_end = m.get(a).is_group();
+    for side in [Side::Top, Side::Right, Side::Bottom, Side::Left] {
+        // Sides that face away from the other end cost more.
+        let facing = match side {
+            Side::Top => -dy,
+            Side::Bottom => dy,
+            Side::Left => -dx,
+            Side::Right => dx,
+        };
+        let along = (dx.abs() + dy.abs()).max(1.0);
+        let side_cost = if facing > 0.0 { 0.0 } else { 60.0 } + 20.0 * (1.0 - facing / along);
+        let horizontal = matches!(side, Side::Top | Side::Bottom);
+        let (lo, hi) = if horizontal { (r.x, r.right()) } else { (r.y, r.bottom()) };
+        let len = hi - lo;
+        let centre = (lo + hi) / 2.0;
+        let mut offs: Vec<(f32, f32)> = vec![(centre, 0.0)];
+        if len > 80.0 {
+            let target = if horizontal { o.cx() } else { o.cy() };
+            let t = target.clamp(lo + 16.0, hi - 16.0);
+            offs.push((t, 0.0));
+            offs.push((lo + len / 4.0, 6.0));
+            offs.push((hi - len / 4.0, 6.0));
+        } else if !group_end {
+            offs.push((centre - 12.0, 8.0));
+            offs.push((centre + 12.0, 8.0));
+        }
+        for (v, c) in offs {
+            let (x, y) = match side {
+                Side::Top => (v, r.y),
+                Side::Bottom => (v, r.bottom()),
+                Side::Left => (r.x, v),
+                Side::Right => (r.right(), v),
+            };
+            out.push(Port {
+                x: snap(x),
+                y: snap(y),
+                side,
+                cost: side_cost + c,
+            });
+        }
+    }
+    out
+}
+
+/// Drops points where the line goes straight on.
+fn simplify(pts: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
+    for p in pts {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let straight = (a.0 == b.0 && b.0 == p.0) || (a.1 == b.1 && b.1 == p.1);
+            if straight {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
+    let seg = Rect::new(a.0.min(b.0), a.1.min(b.1), (a.0 - b.0).abs(), (a.1 - b.1).abs());
+    // Inflate the degenerate segment rect by a hair so a line through the rect counts.
+    seg.inflate(0.5).intersects(r)
+}
+
+/// 4. Places link labels where they hit nothing.
+fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) {
+    let mut taken: Vec<Rect> = Vec::new();
+    for (i, e) in m.entities.iter().enumerate() {
+        let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else { continue };
+        if e.is_node() {
+            taken.push(p.rect);
+        }
+        if let Some(ic) = p.icon {
+            taken.push(ic);
+        }
+        if let Some(t) = &p.label {
+            taken.push(t.rect);
+        }
+    }
+    if let Some(t) = &l.title {
+        taken.push(t.rect);
+    }
+    let all: Vec<Vec<Point>> = routes.links.iter().map(|r| r.points.clone()).collect();
+    let frames: Vec<Rect> = m
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.is_group())
+        .filter_map(|(i, _)| l.boxes.get(i).and_then(|b| b.as_ref()).map(|p| p.rect))
+        .collect();
+    for k in 0..routes.links.len() {
+        let Some(label) = m.links[routes.links[k].link].label.clone() else { continue };
+        let w = text.width(&label, LINK_LABEL_SIZE, false) + 6.0;
+        let h = LINK_LABEL_SIZE * LINE_HEIGHT;
+        let pts = &routes.links[k].points;
+        let mut segs: Vec<(Point, Point)> = pts.windows(2).map(|s| (s[0], s[1])).collect();
+        segs.sort_by(|a, b| {
+            let la = (a.0 .0 - a.1 .0).abs() + (a.0 .1 - a.1 .1).abs();
+            let lb = (b.0 .0 - b.1 .0).abs() + (b.0 .1 - b.1 .1).abs();
+            lb.total_cmp(&la)
+        });
+        let mut best: Option<(f32, Rect)> = None;
+        for (a, b) in &segs {
+            for (fi, f) in [0.5f32, 0.35, 0.65, 0.2, 0.8].iter().enumerate() {
+                let cx = a.0 + (b.0 - a.0) * f;
+                let cy = a.1 + (b.1 - a.1) * f;
+                let cand = Rect::new(snap(cx - w / 2.0), snap(cy - h / 2.0), w.ceil(), h.ceil());
+                if cand.x < 0.0 || cand.y < 0.0 || cand.right() > l.width || cand.bottom() > l.height {
+                    continue;
+                }
+                if taken.iter().any(|t| t.intersects(&cand)) {
+                    continue;
+                }
+                let hits_link = all.iter().enumerate().any(|(o, p)| {
+                    o != k && p.windows(2).any(|s| seg_hits_rect(s[0], s[1], &cand))
+                });
+                if hits_link {
+                    continue;
+                }
+                // Prefer spots that do not straddle a frame line.
+                let straddles = frames.iter().filter(|fr| {
+                    cand.intersects(fr)
+                        && !(cand.x >= fr.x && cand.right() <= fr.right() && cand.y >= fr.y && cand.bottom() <= fr.bottom())
+                }).count() as f32;
+                let score = straddles * 100.0 + fi as f32;
+                if best.is_none_or(|(s, _)| score < s) {
+                    best = Some((score, cand));
+                }
+            }
+            if best.is_some_and(|(s, _)| s < 1.0) {
+                break;
+            }
+        }
+        let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
+            let (a, b) = segs[0];
+            Rect::new(snap((a.0 + b.0) / 2.0 - w / 2.0), snap((a.1 + b.1) / 2.0 - h / 2.0), w.ceil(), h.ceil())
+        });
+        taken.push(rect);
+        routes.links[k].label = Some(TextBox {
+            text: label,
+            rect,
+            size: LINK_LABEL_SIZE,
+            bold: false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simplify_drops_collinear_points() {
+        let s = simplify(vec![(0.0, 0.0), (0.0, 5.0), (0.0, 10.0), (5.0, 10.0), (5.0, 10.0)]);
+        assert_eq!(s, vec![(0.0, 0.0), (0.0, 10.0), (5.0, 10.0)]);
+    }
+}

@@ -1,0 +1,807 @@
+//! Stage 1, `spec`: TOML text → [`Spec`], every value with its source span.
+//!
+//! Takes the raw text of a spec file; gives a [`Spec`] (plain tables keyed by id, nothing
+//! resolved yet) plus every problem found on the way: TOML syntax, unknown keys, wrong types
+//! and unknown enum values, all collected rather than stopping at the first.
+
+use crate::catalog::suggest_from;
+use crate::diag::{Diagnostic, Span};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// A value with the span it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Sp<T> {
+        Sp { value, span }
+    }
+}
+
+impl Sp<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// Main flow direction of links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Down,
+    Right,
+}
+
+/// Colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+/// Subnet tier; decides the row inside a VPC and the frame colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Public,
+    Private,
+    Isolated,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Public => "public",
+            Tier::Private => "private",
+            Tier::Isolated => "isolated",
+        }
+    }
+}
+
+/// Gateway type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayType {
+    Internet,
+    Nat,
+    Transit,
+    EgressOnly,
+    Vpn,
+    Customer,
+}
+
+/// Load balancer type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LbType {
+    Application,
+    Network,
+    Gateway,
+    Classic,
+}
+
+/// Line style of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineStyle {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+/// Where a link draws arrowheads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arrow {
+    #[default]
+    Forward,
+    Back,
+    Both,
+    None,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DiagramSpec {
+    pub title: Option<Sp<String>>,
+    pub theme: Theme,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudSpec {
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionSpec {
+    pub id: Sp<String>,
+    pub code: Sp<String>,
+    pub label: Option<Sp<String>>,
+    pub zones: Vec<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcSpec {
+    pub id: Sp<String>,
+    pub region: Sp<String>,
+    pub cidr: Sp<String>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetSpec {
+    pub id: Sp<String>,
+    pub vpc: Sp<String>,
+    pub zone: Sp<String>,
+    pub cidr: Sp<String>,
+    pub tier: Sp<Tier>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewaySpec {
+    pub id: Sp<String>,
+    pub kind: Sp<GatewayType>,
+    pub vpc: Option<Sp<String>>,
+    pub subnet: Option<Sp<String>>,
+    pub region: Option<Sp<String>>,
+    pub within: Option<Sp<String>>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadBalancerSpec {
+    pub id: Sp<String>,
+    pub kind: Sp<LbType>,
+    pub subnets: Vec<Sp<String>>,
+    pub subnets_span: Span,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub to: Sp<String>,
+    pub via: Sp<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTableSpec {
+    pub id: Sp<String>,
+    pub vpc: Sp<String>,
+    pub subnets: Vec<Sp<String>>,
+    pub routes: Vec<RouteSpec>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeSpec {
+    pub id: Sp<String>,
+    pub kind: Sp<String>,
+    pub within: Option<Sp<String>>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupSpec {
+    pub id: Sp<String>,
+    pub kind: Sp<String>,
+    pub within: Option<Sp<String>>,
+    pub span: Vec<Sp<String>>,
+    pub label: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkSpec {
+    pub span: Span,
+    pub from: Sp<String>,
+    pub to: Vec<Sp<String>>,
+    pub label: Option<Sp<String>>,
+    pub style: LineStyle,
+    pub arrow: Arrow,
+}
+
+/// A parsed spec: every table of the language, in file order, values with spans.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub diagram: DiagramSpec,
+    pub cloud: Option<CloudSpec>,
+    pub regions: Vec<RegionSpec>,
+    pub vpcs: Vec<VpcSpec>,
+    pub subnets: Vec<SubnetSpec>,
+    pub gateways: Vec<GatewaySpec>,
+    pub load_balancers: Vec<LoadBalancerSpec>,
+    pub route_tables: Vec<RouteTableSpec>,
+    pub nodes: Vec<NodeSpec>,
+    pub groups: Vec<GroupSpec>,
+    pub links: Vec<LinkSpec>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "diagram",
+    "cloud",
+    "regions",
+    "vpcs",
+    "subnets",
+    "gateways",
+    "load_balancers",
+    "route_tables",
+    "nodes",
+    "groups",
+    "links",
+];
+
+/// Parses spec text. Returns the spec (as much as could be read) and all diagnostics.
+pub fn parse(text: &str) -> (Spec, Vec<Diagnostic>) {
+    let mut r = Reader { diags: Vec::new() };
+    let mut spec = Spec::default();
+    let (root, errors) = DeTable::parse_recoverable(text);
+    for e in &errors {
+        let span = e.span().map(Span::from);
+        let msg = e.message().trim().to_string();
+        let msg = msg.lines().next().unwrap_or("invalid TOML").to_string();
+        r.diags.push(
+            Diagnostic::error(span, format!("TOML syntax: {msg}"))
+                .with_hint("see docs/spec.md for the spec language; strings need quotes"),
+        );
+    }
+    if !errors.is_empty() {
+        return (spec, r.diags);
+    }
+    let root = root.into_inner();
+    for (key, value) in root.iter() {
+        let span = Span::from(key.span());
+        match key.get_ref().as_ref() {
+            "diagram" => {
+                if let Some(t) = r.table(value, "[diagram]") {
+                    spec.diagram = r.diagram(t);
+                }
+            }
+            "cloud" => {
+                if let Some(t) = r.table(value, "[cloud]") {
+                    r.check_keys(t, "[cloud]", &["label"]);
+                    spec.cloud = Some(CloudSpec {
+                        label: r.opt_str(t, "label"),
+                    });
+                }
+            }
+            "links" => r.links(value, &mut spec.links),
+            section @ ("regions" | "vpcs" | "subnets" | "gateways" | "load_balancers"
+            | "route_tables" | "nodes" | "groups") => {
+                let Some(t) = r.table(value, section) else {
+                    continue;
+                };
+                for (id_key, entry) in t.iter() {
+                    let id = Sp::new(id_key.get_ref().to_string(), Span::from(id_key.span()));
+                    let ctx = format!("[{section}.{}]", id.value);
+                    let Some(e) = r.table(entry, &ctx) else {
+                        continue;
+                    };
+                    let header = id.span;
+                    match section {
+                        "regions" => {
+                            if let Some(x) = r.region(id, e, &ctx, header) {
+                                spec.regions.push(x)
+                            }
+                        }
+                        "vpcs" => {
+                            if let Some(x) = r.vpc(id, e, &ctx, header) {
+                                spec.vpcs.push(x)
+                            }
+                        }
+                        "subnets" => {
+                            if let Some(x) = r.subnet(id, e, &ctx, header) {
+                                spec.subnets.push(x)
+                            }
+                        }
+                        "gateways" => {
+                            if let Some(x) = r.gateway(id, e, &ctx, header) {
+                                spec.gateways.push(x)
+                            }
+                        }
+                        "load_balancers" => {
+                            if let Some(x) = r.load_balancer(id, e, &ctx, header) {
+                                spec.load_balancers.push(x)
+                            }
+                        }
+                        "route_tables" => {
+                            if let Some(x) = r.route_table(id, e, &ctx, header) {
+                                spec.route_tables.push(x)
+                            }
+                        }
+                        "nodes" => {
+                            if let Some(x) = r.node(id, e, &ctx, header) {
+                                spec.nodes.push(x)
+                            }
+                        }
+                        _ => {
+                            if let Some(x) = r.group(id, e, &ctx, header) {
+                                spec.groups.push(x)
+                            }
+                        }
+                    }
+                }
+            }
+            other => {
+                let d = Diagnostic::error(span, format!("unknown table `{other}`"))
+                    .did_you_mean(&suggest_from(other, TOP_KEYS.iter().copied()));
+                let d = if d.hint.is_none() {
+                    d.with_hint(format!("the spec's tables are: {}", TOP_KEYS.join(", ")))
+                } else {
+                    d
+                };
+                r.diags.push(d);
+            }
+        }
+    }
+    (spec, r.diags)
+}
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+struct Reader {
+    diags: Vec<Diagnostic>,
+}
+
+fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Reader {
+    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, ctx: &str) -> Option<&'a DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Span::from(v.span()),
+                        format!("`{ctx}` must be a table, found {}", type_name(other)),
+                    )
+                    .with_hint(format!("write it as a table header: [{ctx}]")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports every key of `t` not in `allowed`, with a "did you mean".
+    fn check_keys(&mut self, t: &DeTable, ctx: &str, allowed: &[&str]) {
+        for (k, _) in t.iter() {
+            let name: &str = k.get_ref();
+            if !allowed.contains(&name) {
+                let d = Diagnostic::error(
+                    Span::from(k.span()),
+                    format!("unknown key `{name}` in {ctx}"),
+                )
+                .did_you_mean(&suggest_from(name, allowed.iter().copied()));
+                let d = if d.hint.is_none() {
+                    d.with_hint(format!("allowed keys here: {}", allowed.join(", ")))
+                } else {
+                    d
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a Val<'i>> {
+        t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    }
+
+    fn string(&mut self, v: &Val, key: &str) -> Option<Sp<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp::new(s.to_string(), Span::from(v.span()))),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Span::from(v.span()),
+                        format!("`{key}` must be a string, found {}", type_name(other)),
+                    )
+                    .with_hint("put the value in double quotes"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_str(&mut self, t: &DeTable, key: &str) -> Option<Sp<String>> {
+        let v = Self::get(t, key)?;
+        self.string(v, key)
+    }
+
+    fn req_str(&mut self, t: &DeTable, key: &str, ctx: &str, header: Span) -> Option<Sp<String>> {
+        match Self::get(t, key) {
+            Some(v) => self.string(v, key),
+            None => {
+                self.missing(key, ctx, header);
+                None
+            }
+        }
+    }
+
+    fn missing(&mut self, key: &str, ctx: &str, header: Span) {
+        self.diags.push(
+            Diagnostic::error(header, format!("{ctx} is missing the key `{key}`"))
+                .with_hint(format!("add `{key} = …` to {ctx}")),
+        );
+    }
+
+    /// A string or an array of strings.
+    fn str_list(&mut self, v: &Val, key: &str) -> Vec<Sp<String>> {
+        match v.get_ref() {
+            DeValue::String(_) => self.string(v, key).into_iter().collect(),
+            DeValue::Array(items) => items.iter().filter_map(|i| self.string(i, key)).collect(),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Span::from(v.span()),
+                        format!(
+                            "`{key}` must be a string or an array of strings, found {}",
+                            type_name(other)
+                        ),
+                    )
+                    .with_hint(format!("for example: {key} = [\"a\", \"b\"]")),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        t: &DeTable,
+        key: &str,
+        options: &[(&str, T)],
+    ) -> Option<Sp<T>> {
+        let v = Self::get(t, key)?;
+        let s = self.string(v, key)?;
+        match options.iter().find(|(n, _)| *n == s.value) {
+            Some((_, x)) => Some(Sp::new(*x, s.span)),
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                let d = Diagnostic::error(
+                    s.span,
+                    format!("unknown {key} `{}`", s.value),
+                )
+                .did_you_mean(&suggest_from(&s.value, names.iter().copied()));
+                let d = if d.hint.is_none() {
+                    d.with_hint(format!("{key} is one of: {}", names.join(", ")))
+                } else {
+                    d
+                };
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn diagram(&mut self, t: &DeTable) -> DiagramSpec {
+        self.check_keys(t, "[diagram]", &["title", "theme", "direction"]);
+        DiagramSpec {
+            title: self.opt_str(t, "title"),
+            theme: self
+                .choice(t, "theme", &[("light", Theme::Light), ("dark", Theme::Dark)])
+                .map_or(Theme::Light, |s| s.value),
+            direction: self
+                .choice(
+                    t,
+                    "direction",
+                    &[("down", Direction::Down), ("right", Direction::Right)],
+                )
+                .map_or(Direction::Down, |s| s.value),
+        }
+    }
+
+    fn region(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<RegionSpec> {
+        self.check_keys(t, ctx, &["code", "label", "zones"]);
+        let code = self.req_str(t, "code", ctx, h);
+        let label = self.opt_str(t, "label");
+        let zones = Self::get(t, "zones").map_or(Vec::new(), |v| self.str_list(v, "zones"));
+        Some(RegionSpec {
+            id,
+            code: code?,
+            label,
+            zones,
+        })
+    }
+
+    fn vpc(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<VpcSpec> {
+        self.check_keys(t, ctx, &["region", "cidr", "label"]);
+        let region = self.req_str(t, "region", ctx, h);
+        let cidr = self.req_str(t, "cidr", ctx, h);
+        let label = self.opt_str(t, "label");
+        Some(VpcSpec {
+            id,
+            region: region?,
+            cidr: cidr?,
+            label,
+        })
+    }
+
+    fn subnet(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<SubnetSpec> {
+        self.check_keys(t, ctx, &["vpc", "zone", "cidr", "tier", "label"]);
+        let vpc = self.req_str(t, "vpc", ctx, h);
+        let zone = self.req_str(t, "zone", ctx, h);
+        let cidr = self.req_str(t, "cidr", ctx, h);
+        let has_tier = Self::get(t, "tier").is_some();
+        let tier = self.choice(
+            t,
+            "tier",
+            &[
+                ("public", Tier::Public),
+                ("private", Tier::Private),
+                ("isolated", Tier::Isolated),
+            ],
+        );
+        if !has_tier {
+            self.missing("tier", ctx, h);
+        }
+        let label = self.opt_str(t, "label");
+        Some(SubnetSpec {
+            id,
+            vpc: vpc?,
+            zone: zone?,
+            cidr: cidr?,
+            tier: tier?,
+            label,
+        })
+    }
+
+    fn gateway(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<GatewaySpec> {
+        self.check_keys(t, ctx, &["type", "vpc", "subnet", "region", "in", "label"]);
+        let has_type = Self::get(t, "type").is_some();
+        let kind = self.choice(
+            t,
+            "type",
+            &[
+                ("internet", GatewayType::Internet),
+                ("nat", GatewayType::Nat),
+                ("transit", GatewayType::Transit),
+                ("egress-only", GatewayType::EgressOnly),
+                ("vpn", GatewayType::Vpn),
+                ("customer", GatewayType::Customer),
+            ],
+        );
+        if !has_type {
+            self.missing("type", ctx, h);
+        }
+        let g = GatewaySpec {
+            id,
+            kind: kind?,
+            vpc: self.opt_str(t, "vpc"),
+            subnet: self.opt_str(t, "subnet"),
+            region: self.opt_str(t, "region"),
+            within: self.opt_str(t, "in"),
+            label: self.opt_str(t, "label"),
+        };
+        let needed = match g.kind.value {
+            GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {
+                g.vpc.is_none().then_some("vpc")
+            }
+            GatewayType::Nat => g.subnet.is_none().then_some("subnet"),
+            GatewayType::Transit => g.region.is_none().then_some("region"),
+            GatewayType::Customer => None,
+        };
+        if let Some(key) = needed {
+            self.missing(key, ctx, h);
+            return None;
+        }
+        Some(g)
+    }
+
+    fn load_balancer(
+        &mut self,
+        id: Sp<String>,
+        t: &DeTable,
+        ctx: &str,
+        h: Span,
+    ) -> Option<LoadBalancerSpec> {
+        self.check_keys(t, ctx, &["type", "subnets", "label"]);
+        let kind = self
+            .choice(
+                t,
+                "type",
+                &[
+                    ("application", LbType::Application),
+                    ("network", LbType::Network),
+                    ("gateway", LbType::Gateway),
+                    ("classic", LbType::Classic),
+                ],
+            )
+            .or_else(|| {
+                Self::get(t, "type")
+                    .is_none()
+                    .then(|| Sp::new(LbType::Application, h))
+            });
+        let (subnets, subnets_span) = match Self::get(t, "subnets") {
+            Some(v) => (self.str_list(v, "subnets"), Span::from(v.span())),
+            None => {
+                self.missing("subnets", ctx, h);
+                return None;
+            }
+        };
+        if subnets.is_empty() {
+            self.diags.push(
+                Diagnostic::error(subnets_span, format!("{ctx} has no subnets"))
+                    .with_hint("list the subnets the load balancer sits in"),
+            );
+            return None;
+        }
+        Some(LoadBalancerSpec {
+            id,
+            kind: kind?,
+            subnets,
+            subnets_span,
+            label: self.opt_str(t, "label"),
+        })
+    }
+
+    fn route_table(
+        &mut self,
+        id: Sp<String>,
+        t: &DeTable,
+        ctx: &str,
+        h: Span,
+    ) -> Option<RouteTableSpec> {
+        self.check_keys(t, ctx, &["vpc", "subnets", "routes", "label"]);
+        let vpc = self.req_str(t, "vpc", ctx, h);
+        let subnets = Self::get(t, "subnets").map_or(Vec::new(), |v| self.str_list(v, "subnets"));
+        let mut routes = Vec::new();
+        if let Some(v) = Self::get(t, "routes") {
+            match v.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        let rctx = format!("a route of {ctx}");
+                        let Some(rt) = self.table(item, &rctx) else {
+                            continue;
+                        };
+                        self.check_keys(rt, &rctx, &["to", "via"]);
+                        let ispan = Span::from(item.span());
+                        let to = self.req_str(rt, "to", &rctx, ispan);
+                        let via = self.req_str(rt, "via", &rctx, ispan);
+                        if let (Some(to), Some(via)) = (to, via) {
+                            routes.push(RouteSpec { to, via });
+                        }
+                    }
+                }
+                other => self.diags.push(
+                    Diagnostic::error(
+                        Span::from(v.span()),
+                        format!("`routes` must be an array of tables, found {}", type_name(other)),
+                    )
+                    .with_hint("routes = [{ to = \"0.0.0.0/0\", via = \"igw\" }]"),
+                ),
+            }
+        }
+        Some(RouteTableSpec {
+            id,
+            vpc: vpc?,
+            subnets,
+            routes,
+            label: self.opt_str(t, "label"),
+        })
+    }
+
+    fn node(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<NodeSpec> {
+        self.check_keys(t, ctx, &["kind", "in", "label"]);
+        let kind = self.req_str(t, "kind", ctx, h);
+        Some(NodeSpec {
+            id,
+            kind: kind?,
+            within: self.opt_str(t, "in"),
+            label: self.opt_str(t, "label"),
+        })
+    }
+
+    fn group(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<GroupSpec> {
+        self.check_keys(t, ctx, &["kind", "in", "span", "label"]);
+        let kind = self
+            .opt_str(t, "kind")
+            .unwrap_or_else(|| Sp::new("generic".to_string(), h));
+        let span = Self::get(t, "span").map_or(Vec::new(), |v| self.str_list(v, "span"));
+        Some(GroupSpec {
+            id,
+            kind,
+            within: self.opt_str(t, "in"),
+            span,
+            label: self.opt_str(t, "label"),
+        })
+    }
+
+    fn links(&mut self, v: &Val, out: &mut Vec<LinkSpec>) {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.diags.push(
+                Diagnostic::error(Span::from(v.span()), "`links` must be an array of tables")
+                    .with_hint("write each link as a [[links]] table"),
+            );
+            return;
+        };
+        for item in items.iter() {
+            let Some(t) = self.table(item, "[[links]]") else {
+                continue;
+            };
+            let span = Span::from(item.span());
+            let ctx = "[[links]]";
+            self.check_keys(t, ctx, &["from", "to", "label", "style", "arrow"]);
+            let from = self.req_str(t, "from", ctx, span);
+            let to = match Self::get(t, "to") {
+                Some(v) => self.str_list(v, "to"),
+                None => {
+                    self.missing("to", ctx, span);
+                    Vec::new()
+                }
+            };
+            let label = self.opt_str(t, "label");
+            let style = self
+                .choice(
+                    t,
+                    "style",
+                    &[
+                        ("solid", LineStyle::Solid),
+                        ("dashed", LineStyle::Dashed),
+                        ("dotted", LineStyle::Dotted),
+                    ],
+                )
+                .map_or(LineStyle::Solid, |s| s.value);
+            let arrow = self
+                .choice(
+                    t,
+                    "arrow",
+                    &[
+                        ("forward", Arrow::Forward),
+                        ("back", Arrow::Back),
+                        ("both", Arrow::Both),
+                        ("none", Arrow::None),
+                    ],
+                )
+                .map_or(Arrow::Forward, |s| s.value);
+            if let Some(from) = from {
+                if !to.is_empty() {
+                    out.push(LinkSpec {
+                        span,
+                        from,
+                        to,
+                        label,
+                        style,
+                        arrow,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tables_with_spans() {
+        let text = "[regions.ohio]\ncode = \"us-east-2\"\nzones = [\"a\", \"b\"]\n";
+        let (spec, diags) = parse(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(spec.regions.len(), 1);
+        let r = &spec.regions[0];
+        assert_eq!(r.id.value, "ohio");
+        assert_eq!(&text[r.code.span.start..r.code.span.end], "\"us-east-2\"");
+        assert_eq!(r.zones.len(), 2);
+    }
+
+    #[test]
+    fn collects_all_unknown_keys() {
+        let text = "[vpcs.main]\nregion = \"r\"\ncidr = \"10.0.0.0/16\"\ncdir = 1\n[nodes.x]\nkind = \"users\"\nlabl = \"x\"\n";
+        let (_, diags) = parse(text);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags[0].message.contains("unknown key `cdir`"));
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `cidr`?"));
+        assert!(diags[1].message.contains("unknown key `labl`"));
+    }
+}
