@@ -135,7 +135,10 @@ impl SourceFile {
             .line_starts
             .get(line)
             .map_or(self.text.len(), |e| e - 1);
-        self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 
     /// Prints one diagnostic in the `file:line:col: error: message` form with an excerpt.
@@ -233,7 +236,10 @@ mod tests {
         let src = SourceFile::new("x.toml", "[a]\nzonez = 1\n");
         let d = Diagnostic::error(Span::new(4, 9), "unknown key `zonez`").did_you_mean(&["zone"]);
         let text = src.render(&d, false);
-        assert!(text.starts_with("x.toml:2:1: error: unknown key `zonez`"), "{text}");
+        assert!(
+            text.starts_with("x.toml:2:1: error: unknown key `zonez`"),
+            "{text}"
+        );
         assert!(text.contains("2 | zonez = 1"), "{text}");
         assert!(text.contains("  | ^^^^^"), "{text}");
         assert!(text.contains("hint: did you mean `zone`?"), "{text}");

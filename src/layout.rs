@@ -49,6 +49,7 @@ const ROW_GAP: f32 = 48.0;
 const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
+const SUBNET_CHANNEL: f32 = 22.0;
 
 /// How a label's x relates to its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,14 +165,14 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
             let rects: Vec<Rect> = members
                 .iter()
                 .filter_map(|mm| boxes[mm.index()].as_ref())
-                .map(|p| {
-                    p.label
-                        .as_ref()
-                        .map_or(p.rect, |l| p.rect.union(&l.rect))
-                })
+                .map(|p| p.label.as_ref().map_or(p.rect, |l| p.rect.union(&l.rect)))
                 .collect();
             let Some(first) = rects.first() else { continue };
-            let bb = rects.iter().skip(1).fold(*first, |a, b| a.union(b)).inflate(12.0);
+            let bb = rects
+                .iter()
+                .skip(1)
+                .fold(*first, |a, b| a.union(b))
+                .inflate(12.0);
             let bb = Rect::new(bb.x, bb.y - 18.0, bb.w, bb.h + 18.0);
             let lw = text.width(&e.label, GROUP_LABEL_SIZE, false);
             let label = TextBox {
@@ -227,7 +228,12 @@ impl Ctx<'_> {
     fn label_box(&self, text: &str, size: f32, bold: bool) -> TextBox {
         TextBox {
             text: text.to_string(),
-            rect: Rect::new(0.0, 0.0, self.text.width(text, size, bold), size * LINE_HEIGHT),
+            rect: Rect::new(
+                0.0,
+                0.0,
+                self.text.width(text, size, bold),
+                size * LINE_HEIGHT,
+            ),
             size,
             bold,
         }
@@ -251,9 +257,11 @@ impl Ctx<'_> {
             EntKind::Node { .. } => self.node_frame(e),
             EntKind::RouteTable { rows } => self.route_table_frame(&ent.label, rows),
             EntKind::Overlay { .. } => Frame::default(),
-            EntKind::Vpc { .. } if ent.children.iter().any(|c| {
-                matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. })
-            }) =>
+            EntKind::Vpc { .. }
+                if ent
+                    .children
+                    .iter()
+                    .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. })) =>
             {
                 self.vpc_grid(e)
             }
@@ -266,6 +274,20 @@ impl Ctx<'_> {
         let ent = self.m.get(e);
         let mut label = self.label_box(&ent.label, LABEL_SIZE, false);
         match self.placement(e) {
+            // In a downward flow links enter at the top and leave at the bottom, so the label
+            // goes to the right of the icon; in a rightward flow, below it.
+            Placement::Inside if self.m.direction == Direction::Down => {
+                label.rect.x = ICON + LABEL_GAP + 4.0;
+                label.rect.y = (ICON - label.rect.h) / 2.0;
+                Frame {
+                    w: label.rect.right(),
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
             Placement::Inside => {
                 let w = ICON.max(label.rect.w);
                 label.rect.x = (ICON - label.rect.w) / 2.0;
@@ -328,7 +350,8 @@ impl Ctx<'_> {
                 (Some(label), None, ZONE_HEADER)
             }
             _ => {
-                let mut label = self.label_box(&ent.label, GROUP_LABEL_SIZE, ent.kind_name == "cloud");
+                let mut label =
+                    self.label_box(&ent.label, GROUP_LABEL_SIZE, ent.kind_name == "cloud");
                 label.rect.x = HEADER_ICON + 8.0;
                 label.rect.y = (HEADER_ICON - label.rect.h) / 2.0;
                 (
@@ -346,7 +369,11 @@ impl Ctx<'_> {
         for &c in &children {
             self.lay(c);
         }
-        let (mut label, icon, header) = self.header(e);
+        let (mut label, icon, mut header) = self.header(e);
+        if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {
+            // A channel under the title, so links can reach content without crossing it.
+            header += SUBNET_CHANNEL;
+        }
         let (cw, ch) = self.flow(&children);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let w = (cw + 2.0 * PAD).max(lw).max(120.0);
@@ -356,7 +383,10 @@ impl Ctx<'_> {
             self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += header;
         }
-        if matches!(self.m.get(e).kind, EntKind::Zone | EntKind::ZoneColumn { .. }) {
+        if matches!(
+            self.m.get(e).kind,
+            EntKind::Zone | EntKind::ZoneColumn { .. }
+        ) {
             if let Some(l) = &mut label {
                 l.rect.x = (w - l.rect.w) / 2.0;
                 l.rect.y = 8.0;
@@ -396,7 +426,10 @@ impl Ctx<'_> {
         let f = &mut self.frames[e.index()];
         let dx = (w - f.body.w) / 2.0;
         if let Some(l) = &mut f.label {
-            if matches!(self.m.get(e).kind, EntKind::Zone | EntKind::ZoneColumn { .. }) {
+            if matches!(
+                self.m.get(e).kind,
+                EntKind::Zone | EntKind::ZoneColumn { .. }
+            ) {
                 l.rect.x = (w - l.rect.w) / 2.0;
             }
         }
@@ -419,7 +452,9 @@ impl Ctx<'_> {
         while cur != item {
             x += self.rel[cur.index()].0;
             y += self.rel[cur.index()].1;
-            let Some(p) = self.m.get(cur).parent else { break };
+            let Some(p) = self.m.get(cur).parent else {
+                break;
+            };
             let pb = self.frames[p.index()].body;
             x += pb.x;
             y += pb.y;
@@ -443,8 +478,14 @@ impl Ctx<'_> {
             .filter(|i| matches!(self.m.get(*i).kind, EntKind::Zone))
             .collect();
         if zones.len() > 1 {
-            let w = zones.iter().map(|z| self.frames[z.index()].body.w).fold(0.0, f32::max);
-            let h = zones.iter().map(|z| self.frames[z.index()].body.h).fold(0.0, f32::max);
+            let w = zones
+                .iter()
+                .map(|z| self.frames[z.index()].body.w)
+                .fold(0.0, f32::max);
+            let h = zones
+                .iter()
+                .map(|z| self.frames[z.index()].body.h)
+                .fold(0.0, f32::max);
             for z in zones {
                 self.stretch(z, w, h);
             }
@@ -530,7 +571,10 @@ impl Ctx<'_> {
         // 4. Cross positions: pack each rank centred, then align to linked neighbours.
         let widest = layers
             .iter()
-            .map(|l| l.iter().map(|&i| size[i].0).sum::<f32>() + ITEM_GAP * (l.len().saturating_sub(1)) as f32)
+            .map(|l| {
+                l.iter().map(|&i| size[i].0).sum::<f32>()
+                    + ITEM_GAP * (l.len().saturating_sub(1)) as f32
+            })
             .fold(0.0, f32::max);
         let mut x = vec![0.0f32; n];
         for layer in &layers {
@@ -679,7 +723,10 @@ impl Ctx<'_> {
         }
         let zpad = PAD * 0.8;
         let zone_w = col_w + 2.0 * zpad;
-        let zone_h = ZONE_HEADER + row_h.iter().sum::<f32>() + ROW_GAP * (rows.len().saturating_sub(1)) as f32 + zpad;
+        let zone_h = ZONE_HEADER
+            + row_h.iter().sum::<f32>()
+            + ROW_GAP * (rows.len().saturating_sub(1)) as f32
+            + zpad;
         for (ci, &col) in cols.iter().enumerate() {
             let mut y = ZONE_HEADER;
             for (r, key) in rows.iter().enumerate() {
@@ -702,6 +749,48 @@ impl Ctx<'_> {
                 border: None,
             };
             self.laid[col.index()] = true;
+        }
+        // 3b. Align linked nodes vertically across the subnets of one zone column: shift each
+        //     subnet's content towards the nodes it links to in the rows above.
+        for cell in &cells {
+            let mut done: Vec<EntId> = Vec::new();
+            let mut ordered: Vec<EntId> = cell.iter().map(|(_, s)| *s).collect();
+            ordered.sort_by(|a, b| self.rel[a.index()].1.total_cmp(&self.rel[b.index()].1));
+            for s in ordered {
+                let kids = self.inside_children(s);
+                let centre = |c: &Ctx, sub: EntId, n: EntId| {
+                    c.rel[sub.index()].0 + c.rel[n.index()].0 + c.frames[n.index()].body.cx()
+                };
+                let mut sum = 0.0;
+                let mut cnt = 0.0;
+                let mut partner: Option<EntId> = None;
+                for l in &m.links {
+                    for (a, b) in [(l.from, l.to), (l.to, l.from)] {
+                        if !kids.contains(&a) {
+                            continue;
+                        }
+                        let Some(&other) = done.iter().find(|d| m.get(b).parent == Some(**d))
+                        else {
+                            continue;
+                        };
+                        if !matches!(self.placement(b), Placement::Inside) {
+                            continue;
+                        }
+                        sum += centre(self, other, b) - centre(self, s, a);
+                        cnt += 1.0;
+                        partner = Some(other);
+                    }
+                }
+                if cnt > 0.0 && !kids.is_empty() {
+                    let want = sum / cnt;
+                    let moved = self.shift_content(s, want, col_w);
+                    // What this subnet could not take up, the one it links to may.
+                    if let (Some(p), true) = (partner, cnt == 1.0 && (want - moved).abs() > 0.5) {
+                        self.shift_content(p, moved - want, col_w);
+                    }
+                }
+                done.push(s);
+            }
         }
         let (mut label, icon, header) = self.header(e);
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
@@ -732,10 +821,16 @@ impl Ctx<'_> {
                 .iter()
                 .filter_map(|s| {
                     let z = m.get(*s).parent?;
-                    Some(self.rel[z.index()].0 + self.rel[s.index()].0 + self.frames[s.index()].body.cx())
+                    Some(
+                        self.rel[z.index()].0
+                            + self.rel[s.index()].0
+                            + self.frames[s.index()].body.cx(),
+                    )
                 })
                 .collect();
-            let Some(r) = subs.first().and_then(|s| row_of(*s)) else { continue };
+            let Some(r) = subs.first().and_then(|s| row_of(*s)) else {
+                continue;
+            };
             let s0 = subs[0];
             let z0 = m.get(s0).parent.unwrap_or(e);
             let sub_top = self.rel[z0.index()].1 + self.rel[s0.index()].1;
@@ -743,12 +838,13 @@ impl Ctx<'_> {
             let hi = centres.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let f = self.frames[node.index()].clone();
             let lab = f.label.clone().expect("node label");
-            let content = ICON + 8.0 + lab.rect.w;
+            // The icon sits at the band's centre with its label to the right.
+            let half = ICON / 2.0 + 8.0 + lab.rect.w + 16.0;
             let (mut bx0, mut bx1) = (lo, hi);
-            if bx1 - bx0 < content + 32.0 {
-                let c = (bx0 + bx1) / 2.0;
-                bx0 = c - (content + 32.0) / 2.0;
-                bx1 = c + (content + 32.0) / 2.0;
+            let c = (bx0 + bx1) / 2.0;
+            if (bx1 - bx0) / 2.0 < half {
+                bx0 = c - half;
+                bx1 = c + half;
             }
             let bh = BAND_H - 12.0;
             let by = sub_top + row_h[r] - 10.0 - bh;
@@ -797,7 +893,11 @@ impl Ctx<'_> {
                     from_outside += if me { -1 } else { 1 };
                 }
             }
-            let side = if from_outside >= 0 { Side::Top } else { Side::Bottom };
+            let side = if from_outside >= 0 {
+                Side::Top
+            } else {
+                Side::Bottom
+            };
             let lab = self.frames[b.index()].label.clone().expect("node label");
             let need = ICON + 8.0 + lab.rect.w;
             let want = if inside_x.is_empty() {
@@ -805,8 +905,16 @@ impl Ctx<'_> {
             } else {
                 inside_x.iter().sum::<f32>() / inside_x.len() as f32
             };
-            let used = if side == Side::Top { &mut top_used } else { &mut bottom_used };
-            let min_x = if side == Side::Top { header_right + 16.0 + ICON / 2.0 } else { PAD + ICON / 2.0 };
+            let used = if side == Side::Top {
+                &mut top_used
+            } else {
+                &mut bottom_used
+            };
+            let min_x = if side == Side::Top {
+                header_right + 16.0 + ICON / 2.0
+            } else {
+                PAD + ICON / 2.0
+            };
             let mut cx = want.clamp(min_x, (w - need + ICON / 2.0 - 8.0).max(min_x));
             // Slide right past border nodes already on this side.
             let mut moved = true;
@@ -820,7 +928,11 @@ impl Ctx<'_> {
                 }
             }
             used.push((cx - ICON / 2.0, cx - ICON / 2.0 + need));
-            let y = if side == Side::Top { -ICON / 2.0 } else { h - ICON / 2.0 };
+            let y = if side == Side::Top {
+                -ICON / 2.0
+            } else {
+                h - ICON / 2.0
+            };
             let mut label = lab;
             label.rect.x = ICON + 6.0;
             label.rect.y = if side == Side::Top {
@@ -856,6 +968,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
+    /// the distance moved.
+    fn shift_content(&mut self, s: EntId, dx: f32, width: f32) -> f32 {
+        let kids = self.inside_children(s);
+        if kids.is_empty() {
+            return 0.0;
+        }
+        let lo = kids
+            .iter()
+            .map(|k| self.rel[k.index()].0)
+            .fold(f32::INFINITY, f32::min);
+        let hi = kids
+            .iter()
+            .map(|k| self.rel[k.index()].0 + self.frames[k.index()].w)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let dx = dx.clamp(PAD - lo, (width - PAD - hi).max(PAD - lo));
+        for k in kids {
+            self.rel[k.index()].0 += dx;
+        }
+        dx
+    }
+
     /// Centre of `desc`'s body relative to the body origin of its ancestor `group`.
     fn anchor_in_body(&self, group: EntId, desc: EntId) -> (f32, f32) {
         // Walk up to the child of `group` containing desc, then add that child's rel.
@@ -865,7 +999,9 @@ impl Ctx<'_> {
         while cur != group {
             x += self.rel[cur.index()].0;
             y += self.rel[cur.index()].1;
-            let Some(p) = self.m.get(cur).parent else { break };
+            let Some(p) = self.m.get(cur).parent else {
+                break;
+            };
             if p == group {
                 break;
             }

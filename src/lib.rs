@@ -75,7 +75,9 @@ impl Diagram {
         Ok(match format {
             Format::Svg => render::svg::render(&self.scene).into_bytes(),
             Format::Png => render::png::render(&self.scene, scale)?,
-            Format::Json => render::json::render(&self.model, &self.layout, &self.routes).into_bytes(),
+            Format::Json => {
+                render::json::render(&self.model, &self.layout, &self.routes).into_bytes()
+            }
         })
     }
 }

@@ -15,7 +15,9 @@ use std::time::Instant;
 /// architectures. See docs/spec.md for the spec language.
 #[derive(Parser, Debug)]
 #[command(name = "archdraw", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw check specs/ohio-network.toml\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors.")]
+#[command(
+    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw check specs/ohio-network.toml\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -83,7 +85,8 @@ struct Formats(Vec<Format>);
 fn parse_formats(s: &str) -> Result<Formats, String> {
     let mut v = Vec::new();
     for part in s.split(',').filter(|p| !p.trim().is_empty()) {
-        let f = Format::parse(part).ok_or_else(|| format!("unknown format `{part}` (use svg, png or json)"))?;
+        let f = Format::parse(part)
+            .ok_or_else(|| format!("unknown format `{part}` (use svg, png or json)"))?;
         if !v.contains(&f) {
             v.push(f);
         }
@@ -134,7 +137,11 @@ impl Printer {
     fn error(&self, msg: &str) {
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         if self.json {
-            let _ = writeln!(std::io::stderr(), "{}", serde_json::json!({"severity": "error", "message": msg}));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                serde_json::json!({"severity": "error", "message": msg})
+            );
         } else if self.color {
             let _ = writeln!(std::io::stderr(), "\x1b[1;31merror:\x1b[0m {msg}");
         } else {
@@ -150,7 +157,9 @@ impl Printer {
 
 fn printer(c: &Common) -> Printer {
     Printer {
-        color: c.message_format == MessageFormat::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: c.message_format == MessageFormat::Human
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none(),
         json: c.message_format == MessageFormat::Json,
         lock: std::sync::Mutex::new(()),
     }
@@ -171,7 +180,14 @@ fn read_spec(path: &Path, p: &Printer) -> Option<SourceFile> {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let src = SourceFile::new(name, text);
-            p.diagnostics(&src, &[Diagnostic::error(archdraw::diag::Span::new(at, at + 1), "the spec is not valid UTF-8").with_hint("save the file as UTF-8")]);
+            p.diagnostics(
+                &src,
+                &[Diagnostic::error(
+                    archdraw::diag::Span::new(at, at + 1),
+                    "the spec is not valid UTF-8",
+                )
+                .with_hint("save the file as UTF-8")],
+            );
             None
         }
     }
@@ -190,7 +206,9 @@ fn output_paths(spec: &Path, args: &RenderArgs) -> Vec<(Format, PathBuf)> {
                     o.with_extension(f.extension())
                 }
             } else {
-                let stem = spec.file_stem().map_or_else(|| "diagram".into(), |s| s.to_os_string());
+                let stem = spec
+                    .file_stem()
+                    .map_or_else(|| "diagram".into(), |s| s.to_os_string());
                 let mut name = stem;
                 name.push(".");
                 name.push(f.extension());
@@ -211,7 +229,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir)?;
-    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.archdraw-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -264,9 +284,13 @@ fn run_parallel<F>(specs: &[PathBuf], f: F) -> Vec<Outcome>
 where
     F: Fn(&Path) -> Outcome + Sync,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(specs.len()).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(specs.len())
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Outcome>>> = specs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
+        specs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| loop {
@@ -281,7 +305,11 @@ where
     });
     results
         .into_iter()
-        .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()).unwrap_or(Outcome::Failed))
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or(Outcome::Failed)
+        })
         .collect()
 }
 
@@ -307,9 +335,18 @@ fn cmd_render(args: RenderArgs) -> ExitCode {
             if !args.common.quiet {
                 let names: Vec<String> = files
                     .iter()
-                    .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
+                    .map(|f| {
+                        f.file_name().map_or_else(
+                            || f.display().to_string(),
+                            |n| n.to_string_lossy().into_owned(),
+                        )
+                    })
                     .collect();
-                p.line(&format!("{} → {} in {ms:.1} ms", spec.display(), names.join(", ")));
+                p.line(&format!(
+                    "{} → {} in {ms:.1} ms",
+                    spec.display(),
+                    names.join(", ")
+                ));
             }
         }
         o
@@ -346,7 +383,11 @@ fn cmd_kinds() -> ExitCode {
     for k in archdraw::catalog::KINDS {
         let _ = writeln!(out, "{:<22} {:<14} {}", k.kind, k.category.name(), k.label);
     }
-    let _ = writeln!(out, "\nGroup kinds ([groups.x] kind = …): {}", archdraw::model::GROUP_KINDS.join(", "));
+    let _ = writeln!(
+        out,
+        "\nGroup kinds ([groups.x] kind = …): {}",
+        archdraw::model::GROUP_KINDS.join(", ")
+    );
     ExitCode::SUCCESS
 }
 

@@ -8,9 +8,7 @@
 use crate::catalog::{self, KindInfo};
 use crate::diag::{Diagnostic, Span};
 use crate::regions;
-use crate::spec::{
-    Arrow, Direction, GatewayType, LbType, LineStyle, Sp, Spec, Theme, Tier,
-};
+use crate::spec::{Arrow, Direction, GatewayType, LbType, LineStyle, Sp, Spec, Theme, Tier};
 use ipnet::Ipv4Net;
 use std::collections::HashMap;
 
@@ -232,7 +230,14 @@ pub fn resolve(spec: &Spec) -> (Model, Vec<Diagnostic>) {
     b.finish()
 }
 
-fn ent(id: &str, kind_name: &str, label: String, parent: Option<EntId>, span: Option<Span>, kind: EntKind) -> Entity {
+fn ent(
+    id: &str,
+    kind_name: &str,
+    label: String,
+    parent: Option<EntId>,
+    span: Option<Span>,
+    kind: EntKind,
+) -> Entity {
     Entity {
         id: id.to_string(),
         kind_name: kind_name.to_string(),
@@ -296,7 +301,8 @@ impl Builder<'_> {
             .collect();
         candidates.sort_unstable();
         let sugg = catalog::suggest_from(&r.value, candidates.iter().copied());
-        let d = Diagnostic::error(r.span, format!("unknown {what} `{}`", r.value)).did_you_mean(&sugg);
+        let d =
+            Diagnostic::error(r.span, format!("unknown {what} `{}`", r.value)).did_you_mean(&sugg);
         let d = if d.hint.is_none() {
             if candidates.is_empty() {
                 d.with_hint(format!("no {what} is defined in this spec"))
@@ -310,7 +316,12 @@ impl Builder<'_> {
         self.diags.push(d);
     }
 
-    fn lookup(&mut self, r: &Sp<String>, what: &str, accept: impl Fn(&Named) -> bool + Copy) -> Option<Named> {
+    fn lookup(
+        &mut self,
+        r: &Sp<String>,
+        what: &str,
+        accept: impl Fn(&Named) -> bool + Copy,
+    ) -> Option<Named> {
         match self.names.get(&r.value) {
             Some((n, _)) if accept(n) => Some(*n),
             Some((_, _)) => {
@@ -337,7 +348,9 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|c| c.label.as_ref())
             .map_or("AWS Cloud".to_string(), |l| l.value.clone());
-        let c = self.m.add(ent("aws-cloud", "cloud", label, None, None, EntKind::Cloud));
+        let c = self
+            .m
+            .add(ent("aws-cloud", "cloud", label, None, None, EntKind::Cloud));
         self.cloud = Some(c);
         c
     }
@@ -353,13 +366,25 @@ impl Builder<'_> {
                 (None, Some(i)) => format!("{} {}", i.name, i.code),
                 (None, None) => r.code.value.clone(),
             };
-            let e = self.m.add(ent(&r.id.value, "region", label, Some(c), Some(r.id.span), EntKind::Region { code: r.code.value.clone() }));
+            let e = self.m.add(ent(
+                &r.id.value,
+                "region",
+                label,
+                Some(c),
+                Some(r.id.span),
+                EntKind::Region {
+                    code: r.code.value.clone(),
+                },
+            ));
             self.declare(&r.id, Named::Region(e));
             let Some(info) = info else {
                 let codes: Vec<&str> = regions::REGIONS.iter().map(|x| x.code).collect();
                 self.diags.push(
-                    Diagnostic::error(r.code.span, format!("unknown region code `{}`", r.code.value))
-                        .did_you_mean(&catalog::suggest_from(&r.code.value, codes)),
+                    Diagnostic::error(
+                        r.code.span,
+                        format!("unknown region code `{}`", r.code.value),
+                    )
+                    .did_you_mean(&catalog::suggest_from(&r.code.value, codes)),
                 );
                 continue;
             };
@@ -368,19 +393,36 @@ impl Builder<'_> {
                 match regions::zone_name(info, &z.value) {
                     Some(name) => {
                         if zones.iter().any(|(n, _): &(String, EntId)| *n == name) {
-                            self.diags.push(Diagnostic::error(z.span, format!("zone `{name}` is listed twice")));
+                            self.diags.push(Diagnostic::error(
+                                z.span,
+                                format!("zone `{name}` is listed twice"),
+                            ));
                             continue;
                         }
-                        let zid = self.m.add(ent(&name, "zone", name.clone(), Some(e), Some(z.span), EntKind::Zone));
+                        let zid = self.m.add(ent(
+                            &name,
+                            "zone",
+                            name.clone(),
+                            Some(e),
+                            Some(z.span),
+                            EntKind::Zone,
+                        ));
                         zones.push((name, zid));
                     }
                     None => self.diags.push(
-                        Diagnostic::error(z.span, format!("`{}` is not an availability zone of {}", z.value, info.code))
-                            .with_hint(format!(
-                                "zones of {}: {}",
-                                info.code,
-                                info.zones.chars().map(|c| format!("{}{c}", info.code)).collect::<Vec<_>>().join(", ")
-                            )),
+                        Diagnostic::error(
+                            z.span,
+                            format!("`{}` is not an availability zone of {}", z.value, info.code),
+                        )
+                        .with_hint(format!(
+                            "zones of {}: {}",
+                            info.code,
+                            info.zones
+                                .chars()
+                                .map(|c| format!("{}{c}", info.code))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     ),
                 }
             }
@@ -389,7 +431,14 @@ impl Builder<'_> {
         for v in &spec.vpcs {
             let cidr = parse_cidr(&v.cidr, &mut self.diags);
             let name = v.label.as_ref().map_or("VPC", |l| l.value.as_str());
-            let e = self.m.add(ent(&v.id.value, "vpc", format!("{name} {}", v.cidr.value), None, Some(v.id.span), EntKind::Vpc { cidr }));
+            let e = self.m.add(ent(
+                &v.id.value,
+                "vpc",
+                format!("{name} {}", v.cidr.value),
+                None,
+                Some(v.id.span),
+                EntKind::Vpc { cidr },
+            ));
             self.m.cidr_spans.insert(e, v.cidr.span);
             self.declare(&v.id, Named::Vpc(e));
         }
@@ -401,8 +450,18 @@ impl Builder<'_> {
                 Tier::Isolated => "Isolated subnet",
             };
             let name = s.label.as_ref().map_or(default, |l| l.value.as_str());
-            let kind = EntKind::Subnet { tier: s.tier.value, cidr };
-            let e = self.m.add(ent(&s.id.value, "subnet", format!("{name} {}", s.cidr.value), None, Some(s.id.span), kind));
+            let kind = EntKind::Subnet {
+                tier: s.tier.value,
+                cidr,
+            };
+            let e = self.m.add(ent(
+                &s.id.value,
+                "subnet",
+                format!("{name} {}", s.cidr.value),
+                None,
+                Some(s.id.span),
+                kind,
+            ));
             self.m.cidr_spans.insert(e, s.cidr.span);
             self.m.zone_spans.insert(e, s.zone.span);
             self.declare(&s.id, Named::Subnet(e));
@@ -417,13 +476,27 @@ impl Builder<'_> {
                 GatewayType::Vpn => ("vpn-gateway", "VPN gateway"),
                 GatewayType::Customer => ("customer-gateway", "Customer gateway"),
             };
-            let Some(info) = catalog::lookup(kind) else { continue };
-            let label = g.label.as_ref().map_or(default.to_string(), |l| l.value.clone());
+            let Some(info) = catalog::lookup(kind) else {
+                continue;
+            };
+            let label = g
+                .label
+                .as_ref()
+                .map_or(default.to_string(), |l| l.value.clone());
             let placement = match g.kind.value {
-                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => Placement::Border,
+                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {
+                    Placement::Border
+                }
                 _ => Placement::Inside,
             };
-            let e = self.m.add(ent(&g.id.value, kind, label, None, Some(g.id.span), EntKind::Node { info, placement }));
+            let e = self.m.add(ent(
+                &g.id.value,
+                kind,
+                label,
+                None,
+                Some(g.id.span),
+                EntKind::Node { info, placement },
+            ));
             self.declare(&g.id, Named::Node(e));
             gateway_ents.push(e);
             if g.kind.value == GatewayType::Nat {
@@ -438,9 +511,24 @@ impl Builder<'_> {
                 LbType::Gateway => ("gwlb", "Gateway Load Balancer"),
                 LbType::Classic => ("clb", "Classic Load Balancer"),
             };
-            let Some(info) = catalog::lookup(kind) else { continue };
-            let label = lb.label.as_ref().map_or(default.to_string(), |l| l.value.clone());
-            let e = self.m.add(ent(&lb.id.value, kind, label, None, Some(lb.id.span), EntKind::Node { info, placement: Placement::Inside }));
+            let Some(info) = catalog::lookup(kind) else {
+                continue;
+            };
+            let label = lb
+                .label
+                .as_ref()
+                .map_or(default.to_string(), |l| l.value.clone());
+            let e = self.m.add(ent(
+                &lb.id.value,
+                kind,
+                label,
+                None,
+                Some(lb.id.span),
+                EntKind::Node {
+                    info,
+                    placement: Placement::Inside,
+                },
+            ));
             self.declare(&lb.id, Named::Node(e));
             lb_ents.push(e);
         }
@@ -452,13 +540,31 @@ impl Builder<'_> {
             let info = catalog::lookup(&n.kind.value);
             let e = match info {
                 Some(info) => {
-                    let label = n.label.as_ref().map_or(info.label.to_string(), |l| l.value.clone());
-                    Some(self.m.add(ent(&n.id.value, info.kind, label, None, Some(n.id.span), EntKind::Node { info, placement: Placement::Inside })))
+                    let label = n
+                        .label
+                        .as_ref()
+                        .map_or(info.label.to_string(), |l| l.value.clone());
+                    Some(self.m.add(ent(
+                        &n.id.value,
+                        info.kind,
+                        label,
+                        None,
+                        Some(n.id.span),
+                        EntKind::Node {
+                            info,
+                            placement: Placement::Inside,
+                        },
+                    )))
                 }
                 None => {
-                    let d = Diagnostic::error(n.kind.span, format!("unknown kind `{}`", n.kind.value))
-                        .did_you_mean(&catalog::suggest(&n.kind.value));
-                    let d = if d.hint.is_none() { d.with_hint("`archdraw kinds` lists every kind") } else { d };
+                    let d =
+                        Diagnostic::error(n.kind.span, format!("unknown kind `{}`", n.kind.value))
+                            .did_you_mean(&catalog::suggest(&n.kind.value));
+                    let d = if d.hint.is_none() {
+                        d.with_hint("`archdraw kinds` lists every kind")
+                    } else {
+                        d
+                    };
                     self.diags.push(d);
                     None
                 }
@@ -471,56 +577,122 @@ impl Builder<'_> {
         let mut group_ents = Vec::new();
         for g in &spec.groups {
             let ok_kind = catalog::group_icon(&g.kind.value).is_some()
-                && !matches!(g.kind.value.as_str(), "aws-cloud" | "region" | "vpc" | "public-subnet" | "private-subnet" | "isolated-subnet");
+                && !matches!(
+                    g.kind.value.as_str(),
+                    "aws-cloud"
+                        | "region"
+                        | "vpc"
+                        | "public-subnet"
+                        | "private-subnet"
+                        | "isolated-subnet"
+                );
             if !ok_kind {
                 let kinds = GROUP_KINDS;
                 self.diags.push(
-                    Diagnostic::error(g.kind.span, format!("unknown group kind `{}`", g.kind.value))
-                        .did_you_mean(&catalog::suggest_from(&g.kind.value, kinds.iter().copied()))
-                        .with_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
+                    Diagnostic::error(
+                        g.kind.span,
+                        format!("unknown group kind `{}`", g.kind.value),
+                    )
+                    .did_you_mean(&catalog::suggest_from(&g.kind.value, kinds.iter().copied()))
+                    .with_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
                 );
             }
-            let label = g.label.as_ref().map_or_else(|| default_group_label(&g.kind.value, &g.id.value), |l| l.value.clone());
+            let label = g.label.as_ref().map_or_else(
+                || default_group_label(&g.kind.value, &g.id.value),
+                |l| l.value.clone(),
+            );
             let (kind, named) = if g.span.is_empty() {
-                (EntKind::Group { kind: g.kind.value.clone() }, false)
+                (
+                    EntKind::Group {
+                        kind: g.kind.value.clone(),
+                    },
+                    false,
+                )
             } else {
-                (EntKind::Overlay { kind: g.kind.value.clone(), members: Vec::new() }, true)
+                (
+                    EntKind::Overlay {
+                        kind: g.kind.value.clone(),
+                        members: Vec::new(),
+                    },
+                    true,
+                )
             };
-            let e = self.m.add(ent(&g.id.value, &g.kind.value, label, None, Some(g.id.span), kind));
-            self.declare(&g.id, if named { Named::Overlay(e) } else { Named::Group(e) });
+            let e = self.m.add(ent(
+                &g.id.value,
+                &g.kind.value,
+                label,
+                None,
+                Some(g.id.span),
+                kind,
+            ));
+            self.declare(
+                &g.id,
+                if named {
+                    Named::Overlay(e)
+                } else {
+                    Named::Group(e)
+                },
+            );
             group_ents.push(e);
         }
 
         // 2. Resolve parents.
         for (v, e) in spec.vpcs.iter().zip(self.vpc_ids()) {
-            if let Some(Named::Region(r)) = self.lookup(&v.region, "region", |n| matches!(n, Named::Region(_))) {
+            if let Some(Named::Region(r)) =
+                self.lookup(&v.region, "region", |n| matches!(n, Named::Region(_)))
+            {
                 self.m.entities[e.index()].parent = Some(r);
             }
         }
         let subnet_ids: Vec<EntId> = self.ids_of(|k| matches!(k, EntKind::Subnet { .. }));
         for (s, e) in spec.subnets.iter().zip(subnet_ids) {
-            let Some(Named::Vpc(v)) = self.lookup(&s.vpc, "VPC", |n| matches!(n, Named::Vpc(_))) else { continue };
-            let Some(region) = self.m.get(v).parent else { continue };
-            let Some(zones) = self.region_zones.get(&region).cloned() else { continue };
+            let Some(Named::Vpc(v)) = self.lookup(&s.vpc, "VPC", |n| matches!(n, Named::Vpc(_)))
+            else {
+                continue;
+            };
+            let Some(region) = self.m.get(v).parent else {
+                continue;
+            };
+            let Some(zones) = self.region_zones.get(&region).cloned() else {
+                continue;
+            };
             let code = match &self.m.get(region).kind {
                 EntKind::Region { code } => code.clone(),
                 _ => continue,
             };
-            let full = match regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value)) {
-                Some(z) => z,
-                None => {
-                    let listed: Vec<&str> = zones.iter().map(|(n, _)| n.as_str()).collect();
-                    self.diags.push(
-                        Diagnostic::error(s.zone.span, format!("zone `{}` is not in region {code}", s.zone.value))
-                            .did_you_mean(&catalog::suggest_from(&s.zone.value, listed.iter().copied()))
-                            .with_hint(format!("zones of region `{}`: {}", self.m.get(region).id, listed.join(", "))),
-                    );
-                    continue;
-                }
-            };
+            let full =
+                match regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value)) {
+                    Some(z) => z,
+                    None => {
+                        let listed: Vec<&str> = zones.iter().map(|(n, _)| n.as_str()).collect();
+                        self.diags.push(
+                            Diagnostic::error(
+                                s.zone.span,
+                                format!("zone `{}` is not in region {code}", s.zone.value),
+                            )
+                            .did_you_mean(&catalog::suggest_from(
+                                &s.zone.value,
+                                listed.iter().copied(),
+                            ))
+                            .with_hint(format!(
+                                "zones of region `{}`: {}",
+                                self.m.get(region).id,
+                                listed.join(", ")
+                            )),
+                        );
+                        continue;
+                    }
+                };
             if !zones.iter().any(|(n, _)| *n == full) {
                 // A real zone of the region that the region does not list: add it, in letter order.
-                let zid = self.m.add(ent(&full, "zone", full.clone(), Some(region), Some(s.zone.span), EntKind::Zone));
+                let zid = self.m.add(ent(
+                    &full,
+                    "zone",
+                    full.clone(),
+                    Some(region),
+                    Some(s.zone.span),
+                    EntKind::Zone,
+                ));
                 let list = self.region_zones.entry(region).or_default();
                 list.push((full.clone(), zid));
                 list.sort();
@@ -530,9 +702,26 @@ impl Builder<'_> {
         }
         for (g, e) in spec.gateways.iter().zip(gateway_ents) {
             let parent = match g.kind.value {
-                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => g.vpc.as_ref().and_then(|r| match self.lookup(r, "VPC", |n| matches!(n, Named::Vpc(_))) { Some(Named::Vpc(v)) => Some(v), _ => None }),
-                GatewayType::Nat => g.subnet.as_ref().and_then(|r| match self.lookup(r, "subnet", |n| matches!(n, Named::Subnet(_))) { Some(Named::Subnet(v)) => Some(v), _ => None }),
-                GatewayType::Transit => g.region.as_ref().and_then(|r| match self.lookup(r, "region", |n| matches!(n, Named::Region(_))) { Some(Named::Region(v)) => Some(v), _ => None }),
+                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {
+                    g.vpc.as_ref().and_then(|r| {
+                        match self.lookup(r, "VPC", |n| matches!(n, Named::Vpc(_))) {
+                            Some(Named::Vpc(v)) => Some(v),
+                            _ => None,
+                        }
+                    })
+                }
+                GatewayType::Nat => g.subnet.as_ref().and_then(|r| {
+                    match self.lookup(r, "subnet", |n| matches!(n, Named::Subnet(_))) {
+                        Some(Named::Subnet(v)) => Some(v),
+                        _ => None,
+                    }
+                }),
+                GatewayType::Transit => g.region.as_ref().and_then(|r| {
+                    match self.lookup(r, "region", |n| matches!(n, Named::Region(_))) {
+                        Some(Named::Region(v)) => Some(v),
+                        _ => None,
+                    }
+                }),
                 GatewayType::Customer => g.within.as_ref().and_then(|r| self.container(r)),
             };
             self.m.entities[e.index()].parent = parent;
@@ -540,9 +729,14 @@ impl Builder<'_> {
         for (lb, e) in spec.load_balancers.iter().zip(lb_ents) {
             let mut subnets = Vec::new();
             for s in &lb.subnets {
-                if let Some(Named::Subnet(x)) = self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_))) {
+                if let Some(Named::Subnet(x)) =
+                    self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_)))
+                {
                     if subnets.iter().any(|(y, _)| *y == x) {
-                        self.diags.push(Diagnostic::error(s.span, format!("subnet `{}` is listed twice", s.value)));
+                        self.diags.push(Diagnostic::error(
+                            s.span,
+                            format!("subnet `{}` is listed twice", s.value),
+                        ));
                         continue;
                     }
                     subnets.push((x, s.span));
@@ -551,26 +745,69 @@ impl Builder<'_> {
             if subnets.is_empty() {
                 continue;
             }
-            self.m.load_balancers.push(LoadBalancer { entity: e, kind: lb.kind.value, subnets: subnets.clone(), subnets_span: lb.subnets_span });
+            self.m.load_balancers.push(LoadBalancer {
+                entity: e,
+                kind: lb.kind.value,
+                subnets: subnets.clone(),
+                subnets_span: lb.subnets_span,
+            });
             if subnets.len() == 1 {
                 self.m.entities[e.index()].parent = Some(subnets[0].0);
                 continue;
             }
             let vpcs: Vec<Option<EntId>> = subnets.iter().map(|(s, _)| self.m.vpc_of(*s)).collect();
             if vpcs.iter().any(|v| *v != vpcs[0]) || vpcs[0].is_none() {
-                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` spans subnets of different VPCs", lb.id.value)).with_hint("a load balancer lives in one VPC"));
+                self.diags.push(
+                    Diagnostic::error(
+                        lb.subnets_span,
+                        format!(
+                            "load balancer `{}` spans subnets of different VPCs",
+                            lb.id.value
+                        ),
+                    )
+                    .with_hint("a load balancer lives in one VPC"),
+                );
                 continue;
             }
-            let tiers: Vec<Option<Tier>> = subnets.iter().map(|(s, _)| match self.m.get(*s).kind { EntKind::Subnet { tier, .. } => Some(tier), _ => None }).collect();
+            let tiers: Vec<Option<Tier>> = subnets
+                .iter()
+                .map(|(s, _)| match self.m.get(*s).kind {
+                    EntKind::Subnet { tier, .. } => Some(tier),
+                    _ => None,
+                })
+                .collect();
             if tiers.iter().any(|t| *t != tiers[0]) {
-                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` spans subnets of different tiers", lb.id.value)).with_hint("put a load balancer in subnets of one tier (all public or all private)"));
+                self.diags.push(
+                    Diagnostic::error(
+                        lb.subnets_span,
+                        format!(
+                            "load balancer `{}` spans subnets of different tiers",
+                            lb.id.value
+                        ),
+                    )
+                    .with_hint(
+                        "put a load balancer in subnets of one tier (all public or all private)",
+                    ),
+                );
                 continue;
             }
-            let mut zones: Vec<EntId> = subnets.iter().filter_map(|(s, _)| self.m.get(*s).parent).collect();
+            let mut zones: Vec<EntId> = subnets
+                .iter()
+                .filter_map(|(s, _)| self.m.get(*s).parent)
+                .collect();
             zones.sort();
             zones.dedup();
             if zones.len() < subnets.len() {
-                self.diags.push(Diagnostic::error(lb.subnets_span, format!("load balancer `{}` lists two subnets of one zone", lb.id.value)).with_hint("a load balancer takes one subnet per availability zone"));
+                self.diags.push(
+                    Diagnostic::error(
+                        lb.subnets_span,
+                        format!(
+                            "load balancer `{}` lists two subnets of one zone",
+                            lb.id.value
+                        ),
+                    )
+                    .with_hint("a load balancer takes one subnet per availability zone"),
+                );
                 continue;
             }
             self.m.entities[e.index()].parent = vpcs[0];
@@ -580,10 +817,15 @@ impl Builder<'_> {
             }
         }
         for rt in &spec.route_tables {
-            let Some(Named::Vpc(v)) = self.lookup(&rt.vpc, "VPC", |n| matches!(n, Named::Vpc(_))) else { continue };
+            let Some(Named::Vpc(v)) = self.lookup(&rt.vpc, "VPC", |n| matches!(n, Named::Vpc(_)))
+            else {
+                continue;
+            };
             let mut subnets = Vec::new();
             for s in &rt.subnets {
-                if let Some(Named::Subnet(x)) = self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_))) {
+                if let Some(Named::Subnet(x)) =
+                    self.lookup(s, "subnet", |n| matches!(n, Named::Subnet(_)))
+                {
                     subnets.push(x);
                 }
             }
@@ -594,29 +836,67 @@ impl Builder<'_> {
                     _ => None,
                 };
                 if target.is_none() && r.via.value != "local" {
-                    let gws: Vec<&str> = spec.gateways.iter().map(|g| g.id.value.as_str()).collect();
+                    let gws: Vec<&str> =
+                        spec.gateways.iter().map(|g| g.id.value.as_str()).collect();
                     self.diags.push(
-                        Diagnostic::error(r.via.span, format!("route target `{}` does not exist", r.via.value))
-                            .did_you_mean(&catalog::suggest_from(&r.via.value, gws.iter().copied()))
-                            .with_hint("a route goes `via` a gateway id (internet, NAT, transit, …)"),
+                        Diagnostic::error(
+                            r.via.span,
+                            format!("route target `{}` does not exist", r.via.value),
+                        )
+                        .did_you_mean(&catalog::suggest_from(&r.via.value, gws.iter().copied()))
+                        .with_hint("a route goes `via` a gateway id (internet, NAT, transit, …)"),
                     );
                 }
-                routes.push(Route { to: r.to.clone(), via: r.via.clone(), target });
+                routes.push(Route {
+                    to: r.to.clone(),
+                    via: r.via.clone(),
+                    target,
+                });
             }
-            let vpc_cidr = spec.vpcs.iter().find(|x| x.id.value == rt.vpc.value).map(|x| x.cidr.value.clone()).unwrap_or_default();
+            let vpc_cidr = spec
+                .vpcs
+                .iter()
+                .find(|x| x.id.value == rt.vpc.value)
+                .map(|x| x.cidr.value.clone())
+                .unwrap_or_default();
             let mut rows = vec![(vpc_cidr, "local".to_string())];
-            rows.extend(rt.routes.iter().map(|r| (r.to.value.clone(), r.via.value.clone())));
-            let label = rt.label.as_ref().map_or_else(|| format!("Route table {}", rt.id.value), |l| l.value.clone());
-            let holders: Vec<Option<EntId>> = if subnets.is_empty() { vec![None] } else { subnets.iter().copied().map(Some).collect() };
+            rows.extend(
+                rt.routes
+                    .iter()
+                    .map(|r| (r.to.value.clone(), r.via.value.clone())),
+            );
+            let label = rt.label.as_ref().map_or_else(
+                || format!("Route table {}", rt.id.value),
+                |l| l.value.clone(),
+            );
+            let holders: Vec<Option<EntId>> = if subnets.is_empty() {
+                vec![None]
+            } else {
+                subnets.iter().copied().map(Some).collect()
+            };
             for s in holders {
                 let (id, parent) = match s {
-                    Some(s) if subnets.len() > 1 => (format!("{}@{}", rt.id.value, self.m.get(s).id), s),
+                    Some(s) if subnets.len() > 1 => {
+                        (format!("{}@{}", rt.id.value, self.m.get(s).id), s)
+                    }
                     Some(s) => (rt.id.value.clone(), s),
                     None => (rt.id.value.clone(), v),
                 };
-                self.m.add(ent(&id, "route-table", label.clone(), Some(parent), Some(rt.id.span), EntKind::RouteTable { rows: rows.clone() }));
+                self.m.add(ent(
+                    &id,
+                    "route-table",
+                    label.clone(),
+                    Some(parent),
+                    Some(rt.id.span),
+                    EntKind::RouteTable { rows: rows.clone() },
+                ));
             }
-            self.m.route_tables.push(RouteTable { id: rt.id.clone(), vpc: v, subnets, routes });
+            self.m.route_tables.push(RouteTable {
+                id: rt.id.clone(),
+                vpc: v,
+                subnets,
+                routes,
+            });
         }
         for (g, e) in spec.groups.iter().zip(group_ents) {
             if let Some(r) = &g.within {
@@ -626,7 +906,9 @@ impl Builder<'_> {
             if !g.span.is_empty() {
                 let mut members = Vec::new();
                 for s in &g.span {
-                    if let Some(Named::Node(n)) = self.lookup(s, "node", |n| matches!(n, Named::Node(_))) {
+                    if let Some(Named::Node(n)) =
+                        self.lookup(s, "node", |n| matches!(n, Named::Node(_)))
+                    {
                         members.push(n);
                     }
                 }
@@ -636,7 +918,9 @@ impl Builder<'_> {
             }
         }
         for (n, e) in spec.nodes.iter().zip(node_ents) {
-            let (Some(e), Some(r)) = (e, &n.within) else { continue };
+            let (Some(e), Some(r)) = (e, &n.within) else {
+                continue;
+            };
             let p = self.container(r);
             self.m.entities[e.index()].parent = p;
         }
@@ -660,10 +944,18 @@ impl Builder<'_> {
             let mut cur = self.m.get(start).parent;
             while let Some(p) = cur {
                 if p == start {
-                    let names: Vec<String> = seen.iter().map(|s| self.m.get(*s).id.clone()).collect();
+                    let names: Vec<String> =
+                        seen.iter().map(|s| self.m.get(*s).id.clone()).collect();
                     self.diags.push(
-                        Diagnostic::error(self.m.get(start).span, format!("`in` forms a cycle: {} → {}", names.join(" → "), self.m.get(start).id))
-                            .with_hint("a group cannot be inside itself; remove one `in`"),
+                        Diagnostic::error(
+                            self.m.get(start).span,
+                            format!(
+                                "`in` forms a cycle: {} → {}",
+                                names.join(" → "),
+                                self.m.get(start).id
+                            ),
+                        )
+                        .with_hint("a group cannot be inside itself; remove one `in`"),
                     );
                     // Break the cycle so later stages terminate.
                     self.m.entities[i].parent = None;
@@ -678,11 +970,16 @@ impl Builder<'_> {
         }
         // 5. Links.
         for l in &spec.links {
-            let Some(from) = self.endpoint(&l.from) else { continue };
+            let Some(from) = self.endpoint(&l.from) else {
+                continue;
+            };
             for t in &l.to {
                 let Some(to) = self.endpoint(t) else { continue };
                 if to == from {
-                    self.diags.push(Diagnostic::error(t.span, format!("link from `{}` to itself", t.value)).with_hint("a link joins two different things"));
+                    self.diags.push(
+                        Diagnostic::error(t.span, format!("link from `{}` to itself", t.value))
+                            .with_hint("a link joins two different things"),
+                    );
                     continue;
                 }
                 self.m.links.push(Link {
@@ -702,7 +999,10 @@ impl Builder<'_> {
     }
 
     fn ids_of(&self, f: impl Fn(&EntKind) -> bool) -> Vec<EntId> {
-        (0..self.m.entities.len()).map(|i| EntId(i as u32)).filter(|e| f(&self.m.get(*e).kind)).collect()
+        (0..self.m.entities.len())
+            .map(|i| EntId(i as u32))
+            .filter(|e| f(&self.m.get(*e).kind))
+            .collect()
     }
 
     /// The zone column of `zone` inside `vpc`, created on first use.
@@ -711,7 +1011,14 @@ impl Builder<'_> {
             return *c;
         }
         let id = format!("{zone}@{}", self.m.get(vpc).id);
-        let c = self.m.add(ent(&id, "zone", zone.to_string(), Some(vpc), None, EntKind::ZoneColumn { order: 0 }));
+        let c = self.m.add(ent(
+            &id,
+            "zone",
+            zone.to_string(),
+            Some(vpc),
+            None,
+            EntKind::ZoneColumn { order: 0 },
+        ));
         self.columns.insert((vpc, zone.to_string()), c);
         c
     }
@@ -724,7 +1031,10 @@ impl Builder<'_> {
             }
         }
         match self.lookup(r, "region, zone, VPC, subnet or group", |n| {
-            matches!(n, Named::Region(_) | Named::Vpc(_) | Named::Subnet(_) | Named::Group(_))
+            matches!(
+                n,
+                Named::Region(_) | Named::Vpc(_) | Named::Subnet(_) | Named::Group(_)
+            )
         })? {
             Named::Region(e) | Named::Vpc(e) | Named::Subnet(e) | Named::Group(e) => Some(e),
             _ => None,
@@ -738,7 +1048,12 @@ impl Builder<'_> {
             }
         }
         match self.lookup(r, "node or group", |n| !matches!(n, Named::RouteTable))? {
-            Named::Region(e) | Named::Vpc(e) | Named::Subnet(e) | Named::Node(e) | Named::Group(e) | Named::Overlay(e) => Some(e),
+            Named::Region(e)
+            | Named::Vpc(e)
+            | Named::Subnet(e)
+            | Named::Node(e)
+            | Named::Group(e)
+            | Named::Overlay(e) => Some(e),
             Named::RouteTable => None,
         }
     }

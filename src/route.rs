@@ -24,7 +24,7 @@ use std::collections::{BinaryHeap, HashMap};
 /// Font size of link labels.
 pub const LINK_LABEL_SIZE: f32 = 12.0;
 const CLEAR: f32 = 14.0;
-const BEND: f32 = 28.0;
+const BEND: f32 = 40.0;
 
 /// One routed link.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +174,9 @@ impl<'a> Router<'a> {
         let mut ys = Vec::new();
         let mut obstacles: Vec<(Rect, Owner)> = Vec::new();
         for (i, e) in m.entities.iter().enumerate() {
-            let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else { continue };
+            let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
+                continue;
+            };
             if e.is_overlay() {
                 continue;
             }
@@ -187,15 +189,25 @@ impl<'a> Router<'a> {
                     xs.extend([r.x + r.w / 4.0, r.x + 3.0 * r.w / 4.0]);
                 }
             } else {
-                xs.extend([r.x - CLEAR, r.x + CLEAR, r.right() - CLEAR, r.right() + CLEAR]);
-                ys.extend([r.y - CLEAR, r.y + CLEAR, r.bottom() - CLEAR, r.bottom() + CLEAR]);
+                xs.extend([
+                    r.x - CLEAR,
+                    r.x + CLEAR,
+                    r.right() - CLEAR,
+                    r.right() + CLEAR,
+                ]);
+                ys.extend([
+                    r.y - CLEAR,
+                    r.y + CLEAR,
+                    r.bottom() - CLEAR,
+                    r.bottom() + CLEAR,
+                ]);
                 obstacles.push((r, Owner::Group(EntId(i as u32))));
                 if let Some(ic) = p.icon {
-                    obstacles.push((ic, Owner::Solid));
+                    obstacles.push((ic.inflate(4.0), Owner::Solid));
                 }
             }
             if let Some(t) = &p.label {
-                let lr = t.rect.inflate(2.0);
+                let lr = t.rect.inflate(if e.is_group() { 4.0 } else { 2.0 });
                 xs.extend([lr.x - 6.0, lr.right() + 6.0]);
                 ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
                 obstacles.push((lr, Owner::Solid));
@@ -270,7 +282,12 @@ impl<'a> Router<'a> {
             // No route on the grid: a straight orthogonal fallback between box centres.
             let a = self.l.get(from).map_or(Rect::default(), |p| p.rect);
             let b = self.l.get(to).map_or(Rect::default(), |p| p.rect);
-            return vec![(a.cx(), a.bottom()), (a.cx(), b.y - 1.0), (b.cx(), b.y - 1.0), (b.cx(), b.y)];
+            return vec![
+                (a.cx(), a.bottom()),
+                (a.cx(), b.y - 1.0),
+                (b.cx(), b.y - 1.0),
+                (b.cx(), b.y),
+            ];
         };
         // Record edges and ports used.
         for w in path.windows(2) {
@@ -332,7 +349,9 @@ impl<'a> Router<'a> {
         let mut goal_at: HashMap<(usize, usize), Vec<(usize, f32)>> = HashMap::new();
         let (mut gx0, mut gx1, mut gy0, mut gy1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         for p in goals {
-            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else { continue };
+            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
+                continue;
+            };
             let inward = outward(p.side);
             let d = dir_index((-inward.0, -inward.1));
             let extra = p.cost + self.port_penalty(to, p, k);
@@ -352,7 +371,9 @@ impl<'a> Router<'a> {
         };
         let key = |c: f32| Reverse((c * 16.0) as u64);
         for p in starts {
-            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else { continue };
+            let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
+                continue;
+            };
             let d = dir_index(outward(p.side));
             let s = state(i, j, d);
             let c = p.cost + self.port_penalty(from, p, k);
@@ -481,6 +502,7 @@ fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
     let (dx, dy) = (o.cx() - r.cx(), o.cy() - r.cy());
     let mut out = Vec::new();
     let group_end = m.get(a).is_group();
+    let own_label = pa.label.as_ref().map(|t| t.rect.inflate(4.0));
     for side in [Side::Top, Side::Right, Side::Bottom, Side::Left] {
         // Sides that face away from the other end cost more.
         let facing = match side {
@@ -490,12 +512,19 @@ fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
             Side::Right => dx,
         };
         let along = (dx.abs() + dy.abs()).max(1.0);
-        let side_cost = if facing > 0.0 { 0.0 } else { 60.0 } + 20.0 * (1.0 - facing / along);
+        let side_cost = if facing < 0.0 { 40.0 } else { 0.0 } + 20.0 * (1.0 - facing / along);
         let horizontal = matches!(side, Side::Top | Side::Bottom);
-        let (lo, hi) = if horizontal { (r.x, r.right()) } else { (r.y, r.bottom()) };
+        let (lo, hi) = if horizontal {
+            (r.x, r.right())
+        } else {
+            (r.y, r.bottom())
+        };
         let len = hi - lo;
         let centre = (lo + hi) / 2.0;
         let mut offs: Vec<(f32, f32)> = vec![(centre, 0.0)];
+        if let (Some(ic), true) = (pa.icon, horizontal && !group_end) {
+            offs[0] = (ic.cx(), 0.0);
+        }
         if len > 80.0 {
             let target = if horizontal { o.cx() } else { o.cy() };
             let t = target.clamp(lo + 16.0, hi - 16.0);
@@ -513,6 +542,12 @@ fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
                 Side::Left => (r.x, v),
                 Side::Right => (r.right(), v),
             };
+            // A port whose first stretch would run into the node's own label is no port.
+            let (ox, oy) = outward(side);
+            let stub = (x + ox as f32 * CLEAR, y + oy as f32 * CLEAR);
+            if !group_end && own_label.is_some_and(|lr| seg_hits_rect((x, y), stub, &lr)) {
+                continue;
+            }
             out.push(Port {
                 x: snap(x),
                 y: snap(y),
@@ -545,7 +580,12 @@ fn simplify(pts: Vec<Point>) -> Vec<Point> {
 }
 
 fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
-    let seg = Rect::new(a.0.min(b.0), a.1.min(b.1), (a.0 - b.0).abs(), (a.1 - b.1).abs());
+    let seg = Rect::new(
+        a.0.min(b.0),
+        a.1.min(b.1),
+        (a.0 - b.0).abs(),
+        (a.1 - b.1).abs(),
+    );
     // Inflate the degenerate segment rect by a hair so a line through the rect counts.
     seg.inflate(0.5).intersects(r)
 }
@@ -554,7 +594,9 @@ fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
 fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) {
     let mut taken: Vec<Rect> = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
-        let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else { continue };
+        let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
+            continue;
+        };
         if e.is_node() {
             taken.push(p.rect);
         }
@@ -577,7 +619,9 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         .filter_map(|(i, _)| l.boxes.get(i).and_then(|b| b.as_ref()).map(|p| p.rect))
         .collect();
     for k in 0..routes.links.len() {
-        let Some(label) = m.links[routes.links[k].link].label.clone() else { continue };
+        let Some(label) = m.links[routes.links[k].link].label.clone() else {
+            continue;
+        };
         let w = text.width(&label, LINK_LABEL_SIZE, false) + 6.0;
         let h = LINK_LABEL_SIZE * LINE_HEIGHT;
         let pts = &routes.links[k].points;
@@ -593,23 +637,35 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 let cx = a.0 + (b.0 - a.0) * f;
                 let cy = a.1 + (b.1 - a.1) * f;
                 let cand = Rect::new(snap(cx - w / 2.0), snap(cy - h / 2.0), w.ceil(), h.ceil());
-                if cand.x < 0.0 || cand.y < 0.0 || cand.right() > l.width || cand.bottom() > l.height {
+                if cand.x < 0.0
+                    || cand.y < 0.0
+                    || cand.right() > l.width
+                    || cand.bottom() > l.height
+                {
                     continue;
                 }
                 if taken.iter().any(|t| t.intersects(&cand)) {
                     continue;
                 }
-                let hits_link = all.iter().enumerate().any(|(o, p)| {
-                    o != k && p.windows(2).any(|s| seg_hits_rect(s[0], s[1], &cand))
-                });
+                let hits_link = all
+                    .iter()
+                    .enumerate()
+                    .any(|(o, p)| o != k && p.windows(2).any(|s| seg_hits_rect(s[0], s[1], &cand)));
                 if hits_link {
                     continue;
                 }
                 // Prefer spots that do not straddle a frame line.
-                let straddles = frames.iter().filter(|fr| {
-                    cand.intersects(fr)
-                        && !(cand.x >= fr.x && cand.right() <= fr.right() && cand.y >= fr.y && cand.bottom() <= fr.bottom())
-                }).count() as f32;
+                let halo = cand.inflate(3.0);
+                let straddles = frames
+                    .iter()
+                    .filter(|fr| {
+                        halo.intersects(fr)
+                            && !(halo.x >= fr.x
+                                && halo.right() <= fr.right()
+                                && halo.y >= fr.y
+                                && halo.bottom() <= fr.bottom())
+                    })
+                    .count() as f32;
                 let score = straddles * 100.0 + fi as f32;
                 if best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, cand));
@@ -621,7 +677,12 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         }
         let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
             let (a, b) = segs[0];
-            Rect::new(snap((a.0 + b.0) / 2.0 - w / 2.0), snap((a.1 + b.1) / 2.0 - h / 2.0), w.ceil(), h.ceil())
+            Rect::new(
+                snap((a.0 + b.0) / 2.0 - w / 2.0),
+                snap((a.1 + b.1) / 2.0 - h / 2.0),
+                w.ceil(),
+                h.ceil(),
+            )
         });
         taken.push(rect);
         routes.links[k].label = Some(TextBox {
@@ -639,7 +700,13 @@ mod tests {
 
     #[test]
     fn simplify_drops_collinear_points() {
-        let s = simplify(vec![(0.0, 0.0), (0.0, 5.0), (0.0, 10.0), (5.0, 10.0), (5.0, 10.0)]);
+        let s = simplify(vec![
+            (0.0, 0.0),
+            (0.0, 5.0),
+            (0.0, 10.0),
+            (5.0, 10.0),
+            (5.0, 10.0),
+        ]);
         assert_eq!(s, vec![(0.0, 0.0), (0.0, 10.0), (5.0, 10.0)]);
     }
 }

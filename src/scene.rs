@@ -156,15 +156,42 @@ impl Builder {
 }
 
 /// Frame style of a group kind: (border, dashed, fill, header icon name, centred label).
-fn frame_style(kind: &EntKind, kind_name: &str, pal: &Palette) -> (Colour, bool, Option<Colour>, Option<&'static str>) {
+fn frame_style(
+    kind: &EntKind,
+    kind_name: &str,
+    pal: &Palette,
+) -> (Colour, bool, Option<Colour>, Option<&'static str>) {
     match kind {
         EntKind::Cloud => (pal.cloud, false, None, Some("aws-cloud")),
         EntKind::Region { .. } => ("#00A4A6", true, None, Some("region")),
         EntKind::Zone | EntKind::ZoneColumn { .. } => ("#00A4A6", true, None, None),
         EntKind::Vpc { .. } => ("#8C4FFF", false, None, Some("vpc")),
-        EntKind::Subnet { tier: Tier::Public, .. } => ("#7AA116", false, Some(pal.public_fill), Some("public-subnet")),
-        EntKind::Subnet { tier: Tier::Private, .. } => ("#00A4A6", false, Some(pal.private_fill), Some("private-subnet")),
-        EntKind::Subnet { tier: Tier::Isolated, .. } => ("#545B64", false, Some(pal.isolated_fill), Some("isolated-subnet")),
+        EntKind::Subnet {
+            tier: Tier::Public, ..
+        } => (
+            "#7AA116",
+            false,
+            Some(pal.public_fill),
+            Some("public-subnet"),
+        ),
+        EntKind::Subnet {
+            tier: Tier::Private,
+            ..
+        } => (
+            "#00A4A6",
+            false,
+            Some(pal.private_fill),
+            Some("private-subnet"),
+        ),
+        EntKind::Subnet {
+            tier: Tier::Isolated,
+            ..
+        } => (
+            "#545B64",
+            false,
+            Some(pal.isolated_fill),
+            Some("isolated-subnet"),
+        ),
         _ => match kind_name {
             "security-group" => ("#DD344C", false, None, Some("security-group")),
             "auto-scaling-group" => ("#ED7100", true, None, Some("auto-scaling-group")),
@@ -220,7 +247,11 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
             opacity: 1.0,
             stroke: Some(Stroke {
                 colour,
-                width: if matches!(ent.kind, EntKind::Zone | EntKind::ZoneColumn { .. }) { 1.5 } else { 2.0 },
+                width: if matches!(ent.kind, EntKind::Zone | EntKind::ZoneColumn { .. }) {
+                    1.5
+                } else {
+                    2.0
+                },
                 dash: dashed.then_some((6.0, 4.0)),
             }),
         });
@@ -231,7 +262,11 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
         }
         if let Some(t) = &p.label {
             let zone = matches!(ent.kind, EntKind::Zone | EntKind::ZoneColumn { .. });
-            let anchor = if zone { TextAnchor::Middle } else { TextAnchor::Start };
+            let anchor = if zone {
+                TextAnchor::Middle
+            } else {
+                TextAnchor::Start
+            };
             b.text(t, anchor, if zone { "#00A4A6" } else { pal.text });
         }
     }
@@ -248,7 +283,11 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
             radius: 4.0,
             fill: None,
             opacity: 1.0,
-            stroke: Some(Stroke { colour, width: 1.5, dash: Some(if dashed { (6.0, 4.0) } else { (3.0, 3.0) }) }),
+            stroke: Some(Stroke {
+                colour,
+                width: 1.5,
+                dash: Some(if dashed { (6.0, 4.0) } else { (3.0, 3.0) }),
+            }),
         });
         if let Some(t) = &p.label {
             b.text(t, TextAnchor::Start, colour);
@@ -258,13 +297,21 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
     for &e in &order {
         let ent = m.get(e);
         let Some(p) = l.get(e) else { continue };
-        if let EntKind::Node { info, placement: Placement::Span(_) } = &ent.kind {
+        if let EntKind::Node {
+            info,
+            placement: Placement::Span(_),
+        } = &ent.kind
+        {
             b.prims.push(Prim::Rect {
                 rect: p.rect,
                 radius: 8.0,
                 fill: Some(pal.card),
                 opacity: 1.0,
-                stroke: Some(Stroke { colour: info.category.colour(), width: 1.5, dash: Some((5.0, 3.0)) }),
+                stroke: Some(Stroke {
+                    colour: info.category.colour(),
+                    width: 1.5,
+                    dash: Some((5.0, 3.0)),
+                }),
             });
             if let Some(ic) = p.icon {
                 b.icon(info.kind, info.icon, ic);
@@ -284,14 +331,24 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
         };
         b.prims.push(Prim::Line {
             points: r.points.clone(),
-            stroke: Stroke { colour: pal.link, width: 1.5, dash },
+            stroke: Stroke {
+                colour: pal.link,
+                width: 1.5,
+                dash,
+            },
             arrow_start: matches!(link.arrow, Arrow::Back | Arrow::Both),
             arrow_end: matches!(link.arrow, Arrow::Forward | Arrow::Both),
         });
     }
     for r in &routes.links {
         if let Some(t) = &r.label {
-            b.prims.push(Prim::Rect { rect: t.rect, radius: 2.0, fill: Some(pal.halo), opacity: 0.92, stroke: None });
+            b.prims.push(Prim::Rect {
+                rect: t.rect,
+                radius: 2.0,
+                fill: Some(pal.halo),
+                opacity: 0.92,
+                stroke: None,
+            });
             b.text(t, TextAnchor::Middle, pal.muted);
         }
     }
@@ -303,9 +360,19 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
             EntKind::Node { info, placement } if !matches!(placement, Placement::Span(_)) => {
                 b.icon(info.kind, info.icon, p.rect);
                 if let Some(t) = &p.label {
-                    let anchor = if p.border.is_some() { TextAnchor::Start } else { TextAnchor::Middle };
+                    let anchor = if p.border.is_some() {
+                        TextAnchor::Start
+                    } else {
+                        TextAnchor::Middle
+                    };
                     if p.border.is_some() {
-                        b.prims.push(Prim::Rect { rect: t.rect.inflate(1.0), radius: 2.0, fill: Some(pal.bg), opacity: 0.92, stroke: None });
+                        b.prims.push(Prim::Rect {
+                            rect: t.rect.inflate(1.0),
+                            radius: 2.0,
+                            fill: Some(pal.bg),
+                            opacity: 0.92,
+                            stroke: None,
+                        });
                     }
                     b.text(t, anchor, pal.text);
                 }
@@ -316,18 +383,44 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
                     radius: 3.0,
                     fill: Some(pal.card),
                     opacity: 1.0,
-                    stroke: Some(Stroke { colour: "#8C4FFF", width: 1.0, dash: None }),
+                    stroke: Some(Stroke {
+                        colour: "#8C4FFF",
+                        width: 1.0,
+                        dash: None,
+                    }),
                 });
                 if let Some(ic) = p.icon {
-                    b.prims.push(Prim::Rect { rect: ic, radius: 2.0, fill: Some("#8C4FFF"), opacity: 1.0, stroke: None });
+                    b.prims.push(Prim::Rect {
+                        rect: ic,
+                        radius: 2.0,
+                        fill: Some("#8C4FFF"),
+                        opacity: 1.0,
+                        stroke: None,
+                    });
                 }
                 if let Some(t) = &p.label {
                     b.text(t, TextAnchor::Start, pal.text);
                 }
                 for (k, (dest, via)) in rows.iter().enumerate() {
                     let base = p.rect.y + 26.0 + 17.0 * k as f32 + 12.0;
-                    b.prims.push(Prim::Text { x: p.rect.x + 8.0, baseline: base, text: dest.clone(), size: crate::layout::ROUTE_SIZE, bold: false, anchor: TextAnchor::Start, fill: pal.muted });
-                    b.prims.push(Prim::Text { x: p.rect.right() - 8.0, baseline: base, text: format!("→ {via}"), size: crate::layout::ROUTE_SIZE, bold: false, anchor: TextAnchor::End, fill: pal.muted });
+                    b.prims.push(Prim::Text {
+                        x: p.rect.x + 8.0,
+                        baseline: base,
+                        text: dest.clone(),
+                        size: crate::layout::ROUTE_SIZE,
+                        bold: false,
+                        anchor: TextAnchor::Start,
+                        fill: pal.muted,
+                    });
+                    b.prims.push(Prim::Text {
+                        x: p.rect.right() - 8.0,
+                        baseline: base,
+                        text: format!("→ {via}"),
+                        size: crate::layout::ROUTE_SIZE,
+                        bold: false,
+                        anchor: TextAnchor::End,
+                        fill: pal.muted,
+                    });
                 }
             }
             _ => {}

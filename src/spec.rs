@@ -455,23 +455,15 @@ impl Reader {
         }
     }
 
-    fn choice<T: Copy>(
-        &mut self,
-        t: &DeTable,
-        key: &str,
-        options: &[(&str, T)],
-    ) -> Option<Sp<T>> {
+    fn choice<T: Copy>(&mut self, t: &DeTable, key: &str, options: &[(&str, T)]) -> Option<Sp<T>> {
         let v = Self::get(t, key)?;
         let s = self.string(v, key)?;
         match options.iter().find(|(n, _)| *n == s.value) {
             Some((_, x)) => Some(Sp::new(*x, s.span)),
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                let d = Diagnostic::error(
-                    s.span,
-                    format!("unknown {key} `{}`", s.value),
-                )
-                .did_you_mean(&suggest_from(&s.value, names.iter().copied()));
+                let d = Diagnostic::error(s.span, format!("unknown {key} `{}`", s.value))
+                    .did_you_mean(&suggest_from(&s.value, names.iter().copied()));
                 let d = if d.hint.is_none() {
                     d.with_hint(format!("{key} is one of: {}", names.join(", ")))
                 } else {
@@ -488,7 +480,11 @@ impl Reader {
         DiagramSpec {
             title: self.opt_str(t, "title"),
             theme: self
-                .choice(t, "theme", &[("light", Theme::Light), ("dark", Theme::Dark)])
+                .choice(
+                    t,
+                    "theme",
+                    &[("light", Theme::Light), ("dark", Theme::Dark)],
+                )
                 .map_or(Theme::Light, |s| s.value),
             direction: self
                 .choice(
@@ -675,7 +671,10 @@ impl Reader {
                 other => self.diags.push(
                     Diagnostic::error(
                         Span::from(v.span()),
-                        format!("`routes` must be an array of tables, found {}", type_name(other)),
+                        format!(
+                            "`routes` must be an array of tables, found {}",
+                            type_name(other)
+                        ),
                     )
                     .with_hint("routes = [{ to = \"0.0.0.0/0\", via = \"igw\" }]"),
                 ),

@@ -34,7 +34,12 @@ fn label(out: &mut String, t: Option<&TextBox>) {
 pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{{");
-    let _ = writeln!(out, r#"  "width": {}, "height": {},"#, num(l.width), num(l.height));
+    let _ = writeln!(
+        out,
+        r#"  "width": {}, "height": {},"#,
+        num(l.width),
+        num(l.height)
+    );
     out.push_str(r#"  "title": "#);
     label(&mut out, l.title.as_ref());
     out.push_str(",\n  \"boxes\": [\n");
@@ -71,10 +76,16 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
             EntKind::Subnet { tier, .. } => {
                 let _ = write!(out, r#","tier":"{}""#, tier.as_str());
             }
-            EntKind::Node { placement: Placement::Border, .. } => {
+            EntKind::Node {
+                placement: Placement::Border,
+                ..
+            } => {
                 out.push_str(r#","placement":"border""#);
             }
-            EntKind::Node { placement: Placement::Span(sp), .. } => {
+            EntKind::Node {
+                placement: Placement::Span(sp),
+                ..
+            } => {
                 let ids: Vec<String> = sp.iter().map(|x| s(&m.get(*x).id)).collect();
                 let _ = write!(out, r#","spans":[{}]"#, ids.join(","));
             }

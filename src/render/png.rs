@@ -11,7 +11,11 @@ use std::sync::{Arc, OnceLock};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PngError {
     /// The image would exceed the pixel budget.
-    TooLarge { width: u32, height: u32, max_pixels: u64 },
+    TooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
     /// resvg failed (should not happen for scenes we build).
     Render(String),
 }
@@ -19,7 +23,11 @@ pub enum PngError {
 impl std::fmt::Display for PngError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PngError::TooLarge { width, height, max_pixels } => write!(
+            PngError::TooLarge {
+                width,
+                height,
+                max_pixels,
+            } => write!(
                 f,
                 "PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale"
             ),
@@ -54,7 +62,8 @@ pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
         font_family: FONT_FAMILY.to_string(),
         ..Default::default()
     };
-    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
+    let tree =
+        resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
     let size = tree.size();
     let w = (size.width() * scale).ceil();
     let h = (size.height() * scale).ceil();
@@ -73,7 +82,9 @@ pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| PngError::Render(e.to_string()))
+    pixmap
+        .encode_png()
+        .map_err(|e| PngError::Render(e.to_string()))
 }
 
 /// Renders the scene to PNG bytes.

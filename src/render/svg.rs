@@ -27,7 +27,12 @@ pub fn escape(s: &str) -> String {
 }
 
 fn stroke_attrs(out: &mut String, s: &Stroke) {
-    let _ = write!(out, r#" stroke="{}" stroke-width="{}""#, s.colour, num(s.width));
+    let _ = write!(
+        out,
+        r#" stroke="{}" stroke-width="{}""#,
+        s.colour,
+        num(s.width)
+    );
     if let Some((a, b)) = s.dash {
         let _ = write!(out, r#" stroke-dasharray="{} {}""#, num(a), num(b));
     }
@@ -35,7 +40,9 @@ fn stroke_attrs(out: &mut String, s: &Stroke) {
 
 /// The inner markup of an icon file (between its `<svg …>` and `</svg>`).
 fn icon_body(svg: &str) -> &str {
-    let start = svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j + 1));
+    let start = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1));
     let end = svg.rfind("</svg>");
     match (start, end) {
         (Some(s), Some(e)) if s <= e => svg[s..e].trim(),
@@ -142,7 +149,13 @@ pub fn render(scene: &Scene) -> String {
             } => {
                 out.push_str(r#"<path d=""#);
                 for (k, (x, y)) in points.iter().enumerate() {
-                    let _ = write!(out, "{}{},{}", if k == 0 { "M" } else { " L" }, num(*x), num(*y));
+                    let _ = write!(
+                        out,
+                        "{}{},{}",
+                        if k == 0 { "M" } else { " L" },
+                        num(*x),
+                        num(*y)
+                    );
                 }
                 out.push_str(r#"" fill="none""#);
                 stroke_attrs(&mut out, stroke);
@@ -166,13 +179,17 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_control_characters() {
-        assert_eq!(escape("<script>&\"'\u{1}"), "&lt;script&gt;&amp;&quot;&#39;");
+        assert_eq!(
+            escape("<script>&\"'\u{1}"),
+            "&lt;script&gt;&amp;&quot;&#39;"
+        );
         assert_eq!(escape("]]>"), "]]&gt;");
     }
 
     #[test]
     fn icon_body_strips_the_outer_element() {
-        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 48\">\n<rect/>\n</svg>\n";
+        let svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 48\">\n<rect/>\n</svg>\n";
         assert_eq!(icon_body(svg), "<rect/>");
     }
 }
