@@ -48,6 +48,8 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     pub message: String,
     pub hint: Option<String>,
+    /// Another place the message refers to (e.g. where a duplicate id was first defined).
+    pub related: Option<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -57,6 +59,7 @@ impl Diagnostic {
             span: span.into(),
             message: message.into(),
             hint: None,
+            related: None,
         }
     }
 
@@ -69,6 +72,12 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points at another place in the source, printed as a note with its line and column.
+    pub fn with_related(mut self, span: Span, what: impl Into<String>) -> Diagnostic {
+        self.related = Some((span, what.into()));
         self
     }
 
@@ -185,6 +194,14 @@ impl SourceFile {
                     " ".repeat(col - 1),
                     "^".repeat(width)
                 );
+                if let Some((span, what)) = &d.related {
+                    let (l, c) = self.line_col(span.start);
+                    let _ = writeln!(
+                        out,
+                        "{blue}{pad} ={off} {bold}note:{off} {what} at {}:{l}:{c}",
+                        self.name
+                    );
+                }
                 if let Some(h) = &d.hint {
                     let _ = writeln!(out, "{blue}{pad} ={off} {bold}hint:{off} {h}");
                 }

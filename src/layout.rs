@@ -172,12 +172,30 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
                 .iter()
                 .skip(1)
                 .fold(*first, |a, b| a.union(b))
-                .inflate(12.0);
-            let bb = Rect::new(bb.x, bb.y - 18.0, bb.w, bb.h + 18.0);
-            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false);
+                .inflate(8.0);
+            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
+            let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
+            // The label goes just outside a corner of the box, where it hits no other text
+            // or node.
+            let spots = [
+                Rect::new(bb.x, bb.bottom() + 2.0, lw, lh),
+                Rect::new(bb.right() - lw, bb.bottom() + 2.0, lw, lh),
+                Rect::new(bb.right() - lw, bb.y - lh - 2.0, lw, lh),
+                Rect::new(bb.x, bb.y - lh - 2.0, lw, lh),
+            ];
+            let clear = |r: &Rect| {
+                boxes.iter().enumerate().all(|(j, b)| {
+                    let Some(b) = b else { return true };
+                    let node = m.entities[j].is_node();
+                    let hits_node = node && b.rect.intersects(r);
+                    let hits_label = b.label.as_ref().is_some_and(|l| l.rect.intersects(r));
+                    !hits_node && !hits_label
+                })
+            };
+            let spot = spots.iter().copied().find(|r| clear(r)).unwrap_or(spots[0]);
             let label = TextBox {
                 text: e.label.clone(),
-                rect: Rect::new(bb.x + 6.0, bb.y + 2.0, lw, GROUP_LABEL_SIZE * LINE_HEIGHT),
+                rect: spot,
                 size: GROUP_LABEL_SIZE,
                 bold: false,
             };
@@ -231,8 +249,8 @@ impl Ctx<'_> {
             rect: Rect::new(
                 0.0,
                 0.0,
-                self.text.width(text, size, bold),
-                size * LINE_HEIGHT,
+                self.text.width(text, size, bold).ceil(),
+                (size * LINE_HEIGHT).ceil(),
             ),
             size,
             bold,
@@ -377,8 +395,20 @@ impl Ctx<'_> {
         let (cw, ch) = self.flow(&children);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let w = (cw + 2.0 * PAD).max(lw).max(120.0);
-        let h = header + ch + PAD;
-        let dx = (w - (cw + 2.0 * PAD)) / 2.0 + PAD;
+        // Room under the content for the label of an overlay drawn around some of it.
+        let overlay_room = if self
+            .m
+            .get(e)
+            .children
+            .iter()
+            .any(|c| self.m.get(*c).is_overlay())
+        {
+            24.0
+        } else {
+            0.0
+        };
+        let h = header + ch + PAD + overlay_room;
+        let dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
         for &c in &children {
             self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += header;
@@ -424,7 +454,7 @@ impl Ctx<'_> {
     /// Widens a laid-out group to `w` × `h`, keeping its content centred horizontally.
     fn stretch(&mut self, e: EntId, w: f32, h: f32) {
         let f = &mut self.frames[e.index()];
-        let dx = (w - f.body.w) / 2.0;
+        let dx = ((w - f.body.w) / 2.0).floor();
         if let Some(l) = &mut f.label {
             if matches!(
                 self.m.get(e).kind,
@@ -634,7 +664,7 @@ impl Ctx<'_> {
         }
         main -= if down { RANK_GAP } else { RANK_GAP + 24.0 };
         for i in 0..n {
-            let (cx, my) = (x[i], start[rank[i]]);
+            let (cx, my) = (x[i].round(), start[rank[i]].round());
             self.rel[items[i].index()] = if down { (cx, my) } else { (my, cx) };
         }
         if down {
@@ -722,6 +752,10 @@ impl Ctx<'_> {
             *h += band[r];
         }
         let zpad = PAD * 0.8;
+        let col_w = col_w.ceil();
+        for h in row_h.iter_mut() {
+            *h = h.ceil();
+        }
         let zone_w = col_w + 2.0 * zpad;
         let zone_h = ZONE_HEADER
             + row_h.iter().sum::<f32>()
@@ -805,16 +839,19 @@ impl Ctx<'_> {
         let (rw, rh) = self.flow(&rest);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let w = (grid_w + 2.0 * PAD).max(rw + 2.0 * PAD).max(lw);
-        let grid_dx = (w - grid_w - 2.0 * PAD) / 2.0;
+        let grid_dx = ((w - grid_w - 2.0 * PAD) / 2.0).floor();
         for &col in &cols {
             self.rel[col.index()].0 += grid_dx;
         }
+        let bottom_borders = m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
+        });
         let rest_y = header + zone_h + if rest.is_empty() { 0.0 } else { ROW_GAP };
         for &c in &rest {
             self.rel[c.index()].0 += (w - rw) / 2.0;
             self.rel[c.index()].1 += rest_y;
         }
-        let h = rest_y + rh + PAD;
+        let h = rest_y + rh + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
         // 5. Spanning bands: from the centre of the first spanned subnet to the last.
         for (node, subs) in &spanning {
             let centres: Vec<f32> = subs
@@ -878,26 +915,19 @@ impl Ctx<'_> {
         for b in borders {
             self.lay(b);
             let mut inside_x = Vec::new();
-            let mut from_outside = 0i32;
             for l in &m.links {
-                let (me, other) = if l.from == b {
-                    (true, l.to)
+                let other = if l.from == b {
+                    l.to
                 } else if l.to == b {
-                    (false, l.from)
+                    l.from
                 } else {
                     continue;
                 };
                 if m.is_within(other, e) {
                     inside_x.push(self.anchor_in_body(e, other).0);
-                } else {
-                    from_outside += if me { -1 } else { 1 };
                 }
             }
-            let side = if from_outside >= 0 {
-                Side::Top
-            } else {
-                Side::Bottom
-            };
+            let side = self.border_side(b, e);
             let lab = self.frames[b.index()].label.clone().expect("node label");
             let need = ICON + 8.0 + lab.rect.w;
             let want = if inside_x.is_empty() {
@@ -965,6 +995,24 @@ impl Ctx<'_> {
             label,
             icon,
             border: None,
+        }
+    }
+
+    /// The side of VPC `vpc` that border node `b` sits on: the bottom when its links to the
+    /// outside mostly leave from it (downstream), else the top.
+    fn border_side(&self, b: EntId, vpc: EntId) -> Side {
+        let mut score = 0i32;
+        for l in &self.m.links {
+            if l.from == b && !self.m.is_within(l.to, vpc) {
+                score -= 1;
+            } else if l.to == b && !self.m.is_within(l.from, vpc) {
+                score += 1;
+            }
+        }
+        if score >= 0 {
+            Side::Top
+        } else {
+            Side::Bottom
         }
     }
 

@@ -89,19 +89,10 @@ pub fn compile(text: &str) -> Result<Diagram, Vec<Diagnostic>> {
 
 /// [`compile`] with a given text measurer.
 pub fn compile_with(text: &str, measure: &dyn text::Measure) -> Result<Diagram, Vec<Diagnostic>> {
-    let (spec, mut diags) = spec::parse(text);
-    if diag::has_errors(&diags) {
+    let (model, diags) = front(text);
+    let Some(model) = model else {
         return Err(diags);
-    }
-    let (model, d) = model::resolve(&spec);
-    diags.extend(d);
-    if diag::has_errors(&diags) {
-        return Err(diags);
-    }
-    diags.extend(validate::validate(&model));
-    if diag::has_errors(&diags) {
-        return Err(diags);
-    }
+    };
     let layout = layout::layout(&model, measure);
     let routes = route::route(&model, &layout, measure);
     let scene = scene::scene(&model, &layout, &routes);
@@ -112,4 +103,33 @@ pub fn compile_with(text: &str, measure: &dyn text::Measure) -> Result<Diagram, 
         scene,
         warnings: diags,
     })
+}
+
+/// Runs every check (syntax, references, semantics) without laying anything out; returns all
+/// diagnostics, errors and warnings, in source order.
+pub fn check(text: &str) -> Vec<Diagnostic> {
+    front(text).1
+}
+
+/// Stages 1–3: the model when there is no error, and every diagnostic in source order.
+fn front(text: &str) -> (Option<model::Model>, Vec<Diagnostic>) {
+    let (spec, mut diags) = spec::parse(text);
+    // Resolution runs even after parse errors, so every mistake is reported at once.
+    let (model, d) = model::resolve(&spec);
+    diags.extend(d);
+    if model.entities.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::error(diag::Span::new(0, 0), "the spec draws nothing")
+                .with_hint("add a [regions.<id>] or [nodes.<id>] table; see docs/spec.md"),
+        );
+    }
+    if !diag::has_errors(&diags) {
+        diags.extend(validate::validate(&model));
+    }
+    diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    if diag::has_errors(&diags) {
+        (None, diags)
+    } else {
+        (Some(model), diags)
+    }
 }

@@ -274,12 +274,9 @@ impl Builder<'_> {
         if let Some((_, first)) = self.names.get(&id.value) {
             let first = *first;
             self.diags.push(
-                Diagnostic::error(id.span, format!("duplicate id `{}`", id.value)).with_hint(
-                    format!(
-                        "ids are unique across all tables; `{}` is already defined at byte {}",
-                        id.value, first.start
-                    ),
-                ),
+                Diagnostic::error(id.span, format!("duplicate id `{}`", id.value))
+                    .with_related(first, "first defined")
+                    .with_hint("ids are unique across all tables; rename one of them"),
             );
             return;
         }
@@ -293,6 +290,10 @@ impl Builder<'_> {
     }
 
     fn unknown(&mut self, r: &Sp<String>, what: &str, accept: impl Fn(&Named) -> bool) {
+        if self.spec.declared.contains(&r.value) {
+            // Declared, but dropped for an error already reported.
+            return;
+        }
         let mut candidates: Vec<&str> = self
             .names
             .iter()

@@ -215,6 +215,9 @@ pub struct Spec {
     pub nodes: Vec<NodeSpec>,
     pub groups: Vec<GroupSpec>,
     pub links: Vec<LinkSpec>,
+    /// Every id written in an id-keyed table, including entries dropped for errors, so that
+    /// later stages do not report references to them as unknown.
+    pub declared: Vec<String>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -273,6 +276,7 @@ pub fn parse(text: &str) -> (Spec, Vec<Diagnostic>) {
                 };
                 for (id_key, entry) in t.iter() {
                     let id = Sp::new(id_key.get_ref().to_string(), Span::from(id_key.span()));
+                    spec.declared.push(id.value.clone());
                     let ctx = format!("[{section}.{}]", id.value);
                     let Some(e) = r.table(entry, &ctx) else {
                         continue;
@@ -546,7 +550,9 @@ impl Reader {
             vpc: vpc?,
             zone: zone?,
             cidr: cidr?,
-            tier: tier?,
+            // A bad or missing tier is already reported; keep the subnet so references to it
+            // are still checked.
+            tier: tier.unwrap_or(Sp::new(Tier::Private, h)),
             label,
         })
     }

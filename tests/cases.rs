@@ -1,0 +1,175 @@
+//! The case harness: every `tests/cases/<area>/<name>.toml` is compiled and checked against
+//! the expectations stored beside it.
+//!
+//! - `<name>.diag`: the diagnostics as printed (plain), required for every case under
+//!   `invalid/` and for any case that produces diagnostics.
+//! - `<name>.svg`, `<name>.json`: golden outputs, required for every case under `valid/`.
+//! - Every case that compiles must have zero layout defects (quality.md), computed from its
+//!   own JSON export.
+//!
+//! `ARCHDRAW_BLESS=1 cargo test --test cases` re-records the expectations; a missing
+//! expectation fails otherwise.
+
+use archdraw::diag::SourceFile;
+use archdraw::Format;
+use std::path::{Path, PathBuf};
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("cases folder") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn bless() -> bool {
+    std::env::var_os("ARCHDRAW_BLESS").is_some()
+}
+
+/// Compares `actual` with the file at `path` (or writes it when blessing); returns a failure.
+fn expect(path: &Path, actual: &[u8]) -> Option<String> {
+    if bless() {
+        std::fs::write(path, actual).expect("write expectation");
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(expected) if expected == actual => None,
+        Ok(expected) => Some(format!(
+            "{} differs from the current output ({} vs {} bytes); re-record with ARCHDRAW_BLESS=1 if intended{}",
+            path.display(),
+            expected.len(),
+            actual.len(),
+            if path.extension().is_some_and(|e| e == "diag") {
+                format!(
+                    "\n--- expected\n{}\n--- actual\n{}",
+                    String::from_utf8_lossy(&expected),
+                    String::from_utf8_lossy(actual)
+                )
+            } else {
+                String::new()
+            }
+        )),
+        Err(_) => Some(format!(
+            "{} is missing; record it with ARCHDRAW_BLESS=1",
+            path.display()
+        )),
+    }
+}
+
+#[test]
+fn every_case_matches_its_expectations() {
+    let all = cases();
+    assert!(
+        all.len() >= 30,
+        "expected the case corpus, found {}",
+        all.len()
+    );
+    let mut failures = Vec::new();
+    for case in &all {
+        let area = case
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(case).expect("read case");
+        let src = SourceFile::new(name.clone(), text.clone());
+        let result = archdraw::compile(&text);
+        let diags = match &result {
+            Ok(d) => d.warnings.clone(),
+            Err(e) => e.clone(),
+        };
+        let printed: String = diags.iter().map(|d| src.render(d, false)).collect();
+        let diag_path = case.with_extension("diag");
+        if area == "invalid" && diags.is_empty() {
+            failures.push(format!(
+                "{}: an invalid case produced no diagnostic",
+                case.display()
+            ));
+        }
+        if !diags.is_empty() || diag_path.exists() {
+            failures.extend(expect(&diag_path, printed.as_bytes()));
+        }
+        // Every diagnostic points inside the file.
+        for d in &diags {
+            if let Some(s) = d.span {
+                if s.start > text.len() || s.end > text.len() || s.start > s.end {
+                    failures.push(format!("{}: span {:?} out of range", case.display(), s));
+                }
+            }
+        }
+        let Ok(diagram) = result else { continue };
+        let json = diagram.render(Format::Json, 1.0).expect("json");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
+        let report = archdraw::quality::check(&value).expect("quality check runs");
+        for d in &report.defects {
+            failures.push(format!("{}: layout defect: {d}", case.display()));
+        }
+        if area == "valid" {
+            let svg = diagram.render(Format::Svg, 1.0).expect("svg");
+            failures.extend(expect(&case.with_extension("svg"), &svg));
+            failures.extend(expect(&case.with_extension("json"), &json));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The example specs render to exactly the files committed beside them, with zero defects.
+#[test]
+fn committed_example_outputs_are_fresh() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("specs folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 2, "expected the example specs");
+    let mut failures = Vec::new();
+    for spec in &specs {
+        let text = std::fs::read_to_string(spec).expect("read spec");
+        let diagram = match archdraw::compile(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                failures.push(format!("{}: {:?}", spec.display(), e));
+                continue;
+            }
+        };
+        assert!(
+            diagram.warnings.is_empty(),
+            "{}: {:?}",
+            spec.display(),
+            diagram.warnings
+        );
+        for f in [Format::Svg, Format::Json, Format::Png] {
+            let bytes = diagram.render(f, 1.0).expect("render");
+            failures.extend(expect(&spec.with_extension(f.extension()), &bytes));
+        }
+        let json = diagram.render(Format::Json, 1.0).expect("json");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
+        for d in archdraw::quality::check(&value).expect("quality").defects {
+            failures.push(format!("{}: layout defect: {d}", spec.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
