@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "archdraw", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw check specs/ohio-network.toml\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors."
+    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw render spec.toml --format png --scale 2 -o docs/net.png\n  archdraw check specs/ohio-network.toml\n\nRender flags (see `archdraw render --help`): --format, -o/--output, --out-dir, --scale,\n--message-format, --quiet.\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -134,14 +134,15 @@ impl Printer {
         }
     }
 
-    fn error(&self, msg: &str) {
+    fn error(&self, file: Option<&Path>, msg: &str) {
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         if self.json {
-            let _ = writeln!(
-                std::io::stderr(),
-                "{}",
-                serde_json::json!({"severity": "error", "message": msg})
-            );
+            let file = file.map(|f| f.display().to_string());
+            let obj = serde_json::json!({
+                "file": file, "line": 0, "column": 0,
+                "severity": "error", "message": msg, "hint": null
+            });
+            let _ = writeln!(std::io::stderr(), "{obj}");
         } else if self.color {
             let _ = writeln!(std::io::stderr(), "\x1b[1;31merror:\x1b[0m {msg}");
         } else {
@@ -165,17 +166,18 @@ fn printer(c: &Common) -> Printer {
     }
 }
 
-fn read_spec(path: &Path, p: &Printer) -> Option<SourceFile> {
+/// Reads a spec; an unreadable file is an I/O failure, invalid UTF-8 a spec error.
+fn read_spec(path: &Path, p: &Printer) -> Result<SourceFile, Outcome> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            p.error(&format!("cannot read {}: {e}", path.display()));
-            return None;
+            p.error(Some(path), &format!("cannot read {}: {e}", path.display()));
+            return Err(Outcome::Failed);
         }
     };
     let name = path.display().to_string();
     match String::from_utf8(bytes) {
-        Ok(text) => Some(SourceFile::new(name, text)),
+        Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -188,7 +190,7 @@ fn read_spec(path: &Path, p: &Printer) -> Option<SourceFile> {
                 )
                 .with_hint("save the file as UTF-8")],
             );
-            None
+            Err(Outcome::Invalid)
         }
     }
 }
@@ -232,7 +234,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.archdraw-{}.tmp", std::process::id()));
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.archdraw-{}-{n}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -247,8 +251,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn render_one(spec: &Path, args: &RenderArgs, p: &Printer) -> Outcome {
     let start = Instant::now();
-    let Some(src) = read_spec(spec, p) else {
-        return Outcome::Invalid;
+    let src = match read_spec(spec, p) {
+        Ok(s) => s,
+        Err(o) => return o,
     };
     let diagram = match archdraw::compile(&src.text) {
         Ok(d) => d,
@@ -264,7 +269,7 @@ fn render_one(spec: &Path, args: &RenderArgs, p: &Printer) -> Outcome {
         match diagram.render(f, args.scale) {
             Ok(bytes) => outputs.push((path, bytes)),
             Err(e) => {
-                p.error(&format!("{}: {e}", spec.display()));
+                p.error(Some(spec), &format!("{}: {e}", spec.display()));
                 return Outcome::Failed;
             }
         }
@@ -272,7 +277,7 @@ fn render_one(spec: &Path, args: &RenderArgs, p: &Printer) -> Outcome {
     let mut written = Vec::new();
     for (path, bytes) in outputs {
         if let Err(e) = write_atomic(&path, &bytes) {
-            p.error(&format!("cannot write {}: {e}", path.display()));
+            p.error(Some(spec), &format!("cannot write {}: {e}", path.display()));
             return Outcome::Failed;
         }
         written.push(path);
@@ -313,6 +318,26 @@ where
         .collect()
 }
 
+/// A path made absolute with symlinks resolved where it exists, for comparing outputs with
+/// inputs and with each other.
+fn normalise(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    if let Ok(c) = abs.canonicalize() {
+        return c;
+    }
+    match (
+        abs.parent().and_then(|d| d.canonicalize().ok()),
+        abs.file_name(),
+    ) {
+        (Some(d), Some(n)) => d.join(n),
+        _ => abs,
+    }
+}
+
 fn exit_code(outcomes: &[Outcome]) -> ExitCode {
     if outcomes.iter().any(|o| matches!(o, Outcome::Failed)) {
         ExitCode::from(2)
@@ -326,8 +351,38 @@ fn exit_code(outcomes: &[Outcome]) -> ExitCode {
 fn cmd_render(args: RenderArgs) -> ExitCode {
     let p = printer(&args.common);
     if args.output.is_some() && args.specs.len() > 1 {
-        p.error("-o/--output takes one spec; use --out-dir for several");
+        p.error(
+            None,
+            "-o/--output takes one spec; use --out-dir for several",
+        );
         return ExitCode::from(2);
+    }
+    // Refuse outputs that would overwrite a spec or each other.
+    let inputs: Vec<PathBuf> = args.specs.iter().map(|s| normalise(s)).collect();
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
+    for spec in &args.specs {
+        for (_, out) in output_paths(spec, &args) {
+            let key = normalise(&out);
+            if inputs.contains(&key) {
+                let msg = format!(
+                    "output {} would overwrite a spec; choose another -o, --out-dir or --format",
+                    out.display()
+                );
+                p.error(Some(spec), &msg);
+                return ExitCode::from(2);
+            }
+            if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
+                let msg = format!(
+                    "{} and {} would both write {}; render them into different folders",
+                    other.display(),
+                    spec.display(),
+                    out.display()
+                );
+                p.error(Some(spec), &msg);
+                return ExitCode::from(2);
+            }
+            seen.push((key, spec));
+        }
     }
     let outcomes = run_parallel(&args.specs, |spec| {
         let o = render_one(spec, &args, &p);
@@ -357,22 +412,19 @@ fn cmd_render(args: RenderArgs) -> ExitCode {
 fn cmd_check(args: CheckArgs) -> ExitCode {
     let p = printer(&args.common);
     let outcomes = run_parallel(&args.specs, |spec| {
-        let Some(src) = read_spec(spec, &p) else {
-            return Outcome::Invalid;
+        let src = match read_spec(spec, &p) {
+            Ok(s) => s,
+            Err(o) => return o,
         };
-        match archdraw::compile(&src.text) {
-            Ok(d) => {
-                p.diagnostics(&src, &d.warnings);
-                if !args.common.quiet {
-                    p.line(&format!("{}: ok", spec.display()));
-                }
-                Outcome::Done(Vec::new(), 0.0)
-            }
-            Err(diags) => {
-                p.diagnostics(&src, &diags);
-                Outcome::Invalid
-            }
+        let diags = archdraw::check(&src.text);
+        p.diagnostics(&src, &diags);
+        if archdraw::diag::has_errors(&diags) {
+            return Outcome::Invalid;
         }
+        if !args.common.quiet {
+            p.line(&format!("{}: ok", spec.display()));
+        }
+        Outcome::Done(Vec::new(), 0.0)
     });
     exit_code(&outcomes)
 }

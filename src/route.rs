@@ -146,7 +146,7 @@ const DIRS: [(i32, i32); 4] = [(0, -1), (1, 0), (0, 1), (-1, 0)];
 pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
     let mut r = Router::new(m, l);
     let mut out = Routes::default();
-    let mut used: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut used: Vec<Vec<usize>> = vec![Vec::new(); r.grid.blockers.len()];
     for (k, link) in m.links.iter().enumerate() {
         let points = r.route_one(k, link.from, link.to, &mut used);
         out.links.push(RoutedLink {
@@ -163,6 +163,7 @@ struct Router<'a> {
     m: &'a Model,
     l: &'a Layout,
     grid: Grid,
+    scratch: std::cell::RefCell<Scratch>,
     /// Links that used each port point, per entity.
     port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
 }
@@ -257,6 +258,7 @@ impl<'a> Router<'a> {
             m,
             l,
             grid,
+            scratch: std::cell::RefCell::new(Scratch::default()),
             port_use: HashMap::new(),
         }
     }
@@ -271,7 +273,7 @@ impl<'a> Router<'a> {
         k: usize,
         from: EntId,
         to: EntId,
-        used: &mut HashMap<usize, Vec<usize>>,
+        used: &mut [Vec<usize>],
     ) -> Vec<Point> {
         let starts = ports(self.m, self.l, from, to);
         let goals = ports(self.m, self.l, to, from);
@@ -292,7 +294,7 @@ impl<'a> Router<'a> {
         // Record edges and ports used.
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
-                used.entry(e).or_default().push(k);
+                used[e].push(k);
             }
         }
         let pts: Vec<Point> = path
@@ -332,7 +334,7 @@ impl<'a> Router<'a> {
         to: EntId,
         starts: &[Port],
         goals: &[Port],
-        used: &HashMap<usize, Vec<usize>>,
+        used: &[Vec<usize>],
         strict: bool,
     ) -> Option<Vec<(usize, usize)>> {
         let g = &self.grid;
@@ -340,13 +342,47 @@ impl<'a> Router<'a> {
         if nx < 2 || ny < 2 {
             return None;
         }
+        // Which obstacles this link may cross: groups holding one of its ends.
+        let open: Vec<bool> = g
+            .owners
+            .iter()
+            .map(|o| match o {
+                Owner::Solid => false,
+                Owner::Group(grp) => self.allowed(*grp, from, to),
+            })
+            .collect();
         let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
         let n = nx * ny * 4;
-        let mut best = vec![f32::INFINITY; n];
-        let mut prev = vec![u32::MAX; n];
+        // Scratch arrays are reused between searches; a state's entries count only when its
+        // stamp is this search's.
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch {
+            best,
+            prev,
+            stamp,
+            gen,
+        } = &mut *scratch;
+        if best.len() != n {
+            *best = vec![f32::INFINITY; n];
+            *prev = vec![u32::MAX; n];
+            *stamp = vec![0; n];
+        }
+        *gen = gen.wrapping_add(1);
+        if *gen == 0 {
+            stamp.iter_mut().for_each(|s| *s = 0);
+            *gen = 1;
+        }
+        let gen = *gen;
+        let cost_of = |best: &[f32], stamp: &[u32], s: usize| {
+            if stamp[s] == gen {
+                best[s]
+            } else {
+                f32::INFINITY
+            }
+        };
         let mut heap = BinaryHeap::new();
-        // Goal lookup: point → (required final heading, extra cost).
-        let mut goal_at: HashMap<(usize, usize), Vec<(usize, f32)>> = HashMap::new();
+        // Goals: (state, extra cost), the state carrying the required final heading.
+        let mut goal_at: Vec<(usize, f32)> = Vec::new();
         let (mut gx0, mut gx1, mut gy0, mut gy1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         for p in goals {
             let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
@@ -355,7 +391,7 @@ impl<'a> Router<'a> {
             let inward = outward(p.side);
             let d = dir_index((-inward.0, -inward.1));
             let extra = p.cost + self.port_penalty(to, p, k);
-            goal_at.entry((i, j)).or_default().push((d, extra));
+            goal_at.push((state(i, j, d), extra));
             gx0 = gx0.min(p.x);
             gx1 = gx1.max(p.x);
             gy0 = gy0.min(p.y);
@@ -377,8 +413,9 @@ impl<'a> Router<'a> {
             let d = dir_index(outward(p.side));
             let s = state(i, j, d);
             let c = p.cost + self.port_penalty(from, p, k);
-            if c < best[s] {
+            if c < cost_of(best, stamp, s) {
                 best[s] = c;
+                stamp[s] = gen;
                 prev[s] = u32::MAX - 1;
                 heap.push((key(c + h(i, j)), Reverse(s)));
             }
@@ -396,12 +433,10 @@ impl<'a> Router<'a> {
             if ((c + h(i, j)) * 16.0) as u64 > f + 1 {
                 continue;
             }
-            if let Some(gs) = goal_at.get(&(i, j)) {
-                for &(gd, extra) in gs {
-                    if gd == d && c + extra < done_cost {
-                        done_cost = c + extra;
-                        done = Some(s);
-                    }
+            for &(gs, extra) in &goal_at {
+                if gs == s && c + extra < done_cost {
+                    done_cost = c + extra;
+                    done = Some(s);
                 }
             }
             for (nd, &(dx, dy)) in DIRS.iter().enumerate() {
@@ -419,14 +454,12 @@ impl<'a> Router<'a> {
                 } else {
                     g.vedge(i, j.min(nj))
                 };
-                if g.blockers[e].iter().any(|&o| match g.owners[o as usize] {
-                    Owner::Solid => true,
-                    Owner::Group(grp) => !self.allowed(grp, from, to),
-                }) {
+                if g.blockers[e].iter().any(|&o| !open[o as usize]) {
                     continue;
                 }
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
-                if let Some(users) = used.get(&e) {
+                let users = &used[e];
+                if !users.is_empty() {
                     if users.iter().any(|&u| !self.shares_end(k, u)) {
                         if strict {
                             continue;
@@ -441,8 +474,9 @@ impl<'a> Router<'a> {
                 }
                 let ns = state(ni, nj, nd);
                 let nc = c + cost;
-                if nc < best[ns] {
+                if nc < cost_of(best, stamp, ns) {
                     best[ns] = nc;
+                    stamp[ns] = gen;
                     prev[ns] = s as u32;
                     heap.push((key(nc + h(ni, nj)), Reverse(ns)));
                 }
@@ -474,6 +508,15 @@ impl<'a> Router<'a> {
             _ => 0.0,
         }
     }
+}
+
+/// Reusable search arrays (see [`Router::astar`]).
+#[derive(Default)]
+struct Scratch {
+    best: Vec<f32>,
+    prev: Vec<u32>,
+    stamp: Vec<u32>,
+    gen: u32,
 }
 
 /// True when group `g` holds entity `e`: an ancestor of it, or (for a spanning node) one of

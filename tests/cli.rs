@@ -454,16 +454,10 @@ fn mix_of_good_and_bad_specs_exits_1_and_renders_the_good_one() {
 
 #[test]
 fn missing_spec_fails_and_writes_nothing() {
-    // The help promises exit 2 for I/O errors; the CLI currently exits 1 for an unreadable spec
-    // (reported as a bug), so only failure is asserted here.
+    // An unreadable spec is an I/O error: exit 2.
     let d = Dir::with_network();
     let r = d.run(&["render", "nope.toml"]);
-    assert!(
-        matches!(r.code, Some(c) if c != 0),
-        "fails: {:?}\n{}",
-        r.code,
-        r.stderr
-    );
+    r.expect_code(2);
     assert!(r.stderr.contains("error"), "{}", r.stderr);
     assert!(r.stderr.contains("nope.toml"), "{}", r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
@@ -471,7 +465,7 @@ fn missing_spec_fails_and_writes_nothing() {
 
     // Alongside a good spec, the good one is still rendered.
     let r = d.run(&["render", "nope.toml", "x.toml"]);
-    assert!(matches!(r.code, Some(c) if c != 0), "fails: {:?}", r.code);
+    r.expect_code(2);
     assert_eq!(d.files(), set(&["x.svg", "x.toml"]));
 }
 
@@ -682,4 +676,38 @@ fn scale_2_doubles_png_size() {
     assert!(w1 > 0 && h1 > 0);
     assert_eq!(w2, 2 * w1, "width at scale 2");
     assert_eq!(h2, 2 * h1, "height at scale 2");
+}
+
+#[test]
+fn outputs_that_would_overwrite_a_spec_or_each_other_are_refused() {
+    let d = Dir::with_network();
+    let spec = d.read("x.toml");
+    // -o naming the spec itself.
+    d.run(&["render", "x.toml", "-o", "x.toml"]).expect_code(2);
+    assert_eq!(d.read("x.toml"), spec, "spec untouched");
+    // A spec whose extension is an output format.
+    d.write("y.json", &spec);
+    let r = d.run(&["render", "y.json", "--format", "json"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("would overwrite a spec"), "{}", r.stderr);
+    assert_eq!(d.read("y.json"), spec);
+    // Two specs with one file name into one --out-dir.
+    d.write("a/x.toml", &spec);
+    d.write("b/x.toml", &spec);
+    let r = d.run(&["render", "a/x.toml", "b/x.toml", "--out-dir", "out"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("would both write"), "{}", r.stderr);
+    assert!(!d.path("out").exists(), "nothing written");
+}
+
+#[test]
+fn json_messages_for_io_errors_have_the_diagnostic_shape() {
+    let d = Dir::new();
+    let r = d.run(&["check", "nope.toml", "--message-format", "json"]);
+    r.expect_code(2);
+    let v: serde_json::Value = serde_json::from_str(r.stderr.trim()).expect("one JSON object");
+    assert_eq!(v["file"], "nope.toml");
+    assert_eq!(v["severity"], "error");
+    assert_eq!(v["line"], 0);
+    assert!(v["message"].as_str().unwrap().contains("cannot read"));
 }
