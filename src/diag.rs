@@ -81,6 +81,15 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the hint unless one is already there (e.g. a "did you mean").
+    pub fn or_hint(self, hint: impl Into<String>) -> Diagnostic {
+        if self.hint.is_some() {
+            self
+        } else {
+            self.with_hint(hint)
+        }
+    }
+
     /// Adds a "did you mean" hint when there are suggestions.
     pub fn did_you_mean(self, suggestions: &[&str]) -> Diagnostic {
         match suggestions {

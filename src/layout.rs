@@ -228,6 +228,10 @@ fn round_rect(r: &mut Rect) {
 }
 
 fn round_all(l: &mut Layout) {
+    if let Some(t) = &mut l.title {
+        t.rect.w = t.rect.w.ceil();
+        t.rect.h = t.rect.h.ceil();
+    }
     for p in l.boxes.iter_mut().flatten() {
         round_rect(&mut p.rect);
         if let Some(i) = &mut p.icon {
@@ -388,13 +392,24 @@ impl Ctx<'_> {
             self.lay(c);
         }
         let (mut label, icon, mut header) = self.header(e);
+        let top_borders = self.m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Top
+        });
+        if top_borders {
+            // Border icons hang half inside: keep the content below them.
+            header = header.max(ICON / 2.0 + 20.0);
+        }
         if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {
             // A channel under the title, so links can reach content without crossing it.
             header += SUBNET_CHANNEL;
         }
         let (cw, ch) = self.flow(&children);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
-        let w = (cw + 2.0 * PAD).max(lw).max(120.0);
+        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
+        let w = (cw + 2.0 * PAD)
+            .max(lw)
+            .max(120.0)
+            .max(self.border_width(e, header_right));
         // Room under the content for the label of an overlay drawn around some of it.
         let overlay_room = if self
             .m
@@ -407,11 +422,25 @@ impl Ctx<'_> {
         } else {
             0.0
         };
-        let h = header + ch + PAD + overlay_room;
+        let bottom_borders = self.m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
+        });
+        let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
         let dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
         for &c in &children {
             self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += header;
+        }
+        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
+        if out_top + out_bottom > 0.0 {
+            return Frame {
+                w,
+                h: h + out_top + out_bottom,
+                body: Rect::new(0.0, out_top, w, h),
+                label,
+                icon,
+                border: None,
+            };
         }
         if matches!(
             self.m.get(e).kind,
@@ -784,6 +813,19 @@ impl Ctx<'_> {
             };
             self.laid[col.index()] = true;
         }
+        // 3a. Columns right of the VPC's middle mirror their subnets' content, so the picture
+        //     is symmetric and content keeps clear of bands centred on the middle.
+        for (ci, cell) in cells.iter().enumerate() {
+            if 2 * ci < cols.len() {
+                continue;
+            }
+            for (_, s) in cell {
+                for k in self.inside_children(*s) {
+                    let w = self.frames[k.index()].w;
+                    self.rel[k.index()].0 = col_w - self.rel[k.index()].0 - w;
+                }
+            }
+        }
         // 3b. Align linked nodes vertically across the subnets of one zone column: shift each
         //     subnet's content towards the nodes it links to in the rows above.
         for cell in &cells {
@@ -838,7 +880,11 @@ impl Ctx<'_> {
         }
         let (rw, rh) = self.flow(&rest);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
-        let w = (grid_w + 2.0 * PAD).max(rw + 2.0 * PAD).max(lw);
+        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
+        let w = (grid_w + 2.0 * PAD)
+            .max(rw + 2.0 * PAD)
+            .max(lw)
+            .max(self.border_width(e, header_right));
         let grid_dx = ((w - grid_w - 2.0 * PAD) / 2.0).floor();
         for &col in &cols {
             self.rel[col.index()].0 += grid_dx;
@@ -901,90 +947,7 @@ impl Ctx<'_> {
             };
         }
         // 6. Border nodes on the side facing their links, near the nodes they link to.
-        let borders: Vec<EntId> = m
-            .get(e)
-            .children
-            .iter()
-            .copied()
-            .filter(|c| self.placement(*c) == Placement::Border)
-            .collect();
-        let mut top_used: Vec<(f32, f32)> = Vec::new();
-        let mut bottom_used: Vec<(f32, f32)> = Vec::new();
-        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
-        let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
-        for b in borders {
-            self.lay(b);
-            let mut inside_x = Vec::new();
-            for l in &m.links {
-                let other = if l.from == b {
-                    l.to
-                } else if l.to == b {
-                    l.from
-                } else {
-                    continue;
-                };
-                if m.is_within(other, e) {
-                    inside_x.push(self.anchor_in_body(e, other).0);
-                }
-            }
-            let side = self.border_side(b, e);
-            let lab = self.frames[b.index()].label.clone().expect("node label");
-            let need = ICON + 8.0 + lab.rect.w;
-            let want = if inside_x.is_empty() {
-                w / 2.0
-            } else {
-                inside_x.iter().sum::<f32>() / inside_x.len() as f32
-            };
-            let used = if side == Side::Top {
-                &mut top_used
-            } else {
-                &mut bottom_used
-            };
-            let min_x = if side == Side::Top {
-                header_right + 16.0 + ICON / 2.0
-            } else {
-                PAD + ICON / 2.0
-            };
-            let mut cx = want.clamp(min_x, (w - need + ICON / 2.0 - 8.0).max(min_x));
-            // Slide right past border nodes already on this side.
-            let mut moved = true;
-            while moved {
-                moved = false;
-                for &(a, bnd) in used.iter() {
-                    if cx - ICON / 2.0 < bnd + 16.0 && cx - ICON / 2.0 + need + 16.0 > a {
-                        cx = bnd + 16.0 + ICON / 2.0;
-                        moved = true;
-                    }
-                }
-            }
-            used.push((cx - ICON / 2.0, cx - ICON / 2.0 + need));
-            let y = if side == Side::Top {
-                -ICON / 2.0
-            } else {
-                h - ICON / 2.0
-            };
-            let mut label = lab;
-            label.rect.x = ICON + 6.0;
-            label.rect.y = if side == Side::Top {
-                ICON / 2.0 - 3.0 - label.rect.h
-            } else {
-                ICON / 2.0 + 3.0
-            };
-            if side == Side::Top {
-                out_top = BORDER_OUTSET;
-            } else {
-                out_bottom = BORDER_OUTSET;
-            }
-            self.rel[b.index()] = (cx - ICON / 2.0, y);
-            self.frames[b.index()] = Frame {
-                w: ICON,
-                h: ICON,
-                body: Rect::new(0.0, 0.0, ICON, ICON),
-                label: Some(label),
-                icon: None,
-                border: Some(side),
-            };
-        }
+        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
         if let Some(l) = &mut label {
             l.rect.y = (HEADER_ICON - l.rect.h) / 2.0;
         }
@@ -996,6 +959,128 @@ impl Ctx<'_> {
             icon,
             border: None,
         }
+    }
+
+    /// The width group `e` needs so its border nodes fit on their sides beside its title.
+    fn border_width(&mut self, e: EntId, header_right: f32) -> f32 {
+        let mut top = header_right + 16.0;
+        let mut bottom = PAD;
+        for c in self.m.get(e).children.clone() {
+            if self.placement(c) != Placement::Border {
+                continue;
+            }
+            self.lay(c);
+            let need = self.frames[c.index()]
+                .label
+                .as_ref()
+                .map_or(0.0, |l| l.rect.w)
+                + ICON
+                + 8.0
+                + 16.0;
+            if self.border_side(c, e) == Side::Top {
+                top += need;
+            } else {
+                bottom += need;
+            }
+        }
+        top.max(bottom) + PAD
+    }
+
+    /// Places the border nodes of group `e` (body `w` × `h`) on its top or bottom line, near
+    /// the nodes inside they link to; returns how far they stick out above and below.
+    fn place_borders(&mut self, e: EntId, w: f32, h: f32, header_right: f32) -> (f32, f32) {
+        let m = self.m;
+        let borders: Vec<EntId> = m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| self.placement(*c) == Placement::Border)
+            .collect();
+        let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
+        for side in [Side::Top, Side::Bottom] {
+            // 1. Each node's wish: the mean x of what it links to inside, else the middle.
+            let mut items: Vec<(f32, EntId, f32)> = Vec::new();
+            for &b in &borders {
+                if self.border_side(b, e) != side {
+                    continue;
+                }
+                self.lay(b);
+                let inside: Vec<f32> = m
+                    .links
+                    .iter()
+                    .filter_map(|l| match (l.from == b, l.to == b) {
+                        (true, _) => Some(l.to),
+                        (_, true) => Some(l.from),
+                        _ => None,
+                    })
+                    .filter(|o| m.is_within(*o, e))
+                    .map(|o| self.anchor_in_body(e, o).0)
+                    .collect();
+                let want = if inside.is_empty() {
+                    w / 2.0
+                } else {
+                    inside.iter().sum::<f32>() / inside.len() as f32
+                };
+                let lw = self.frames[b.index()]
+                    .label
+                    .as_ref()
+                    .map_or(0.0, |l| l.rect.w);
+                items.push((want - ICON / 2.0, b, ICON + 8.0 + lw));
+            }
+            if items.is_empty() {
+                continue;
+            }
+            items.sort_by(|x, y| x.0.total_cmp(&y.0));
+            // 2. Closest non-overlapping positions, then kept inside the side's free stretch.
+            let desired: Vec<(f32, f32)> = items.iter().map(|i| (i.0, 1.0)).collect();
+            let sizes: Vec<f32> = items.iter().map(|i| i.2).collect();
+            let mut xs = isotonic_place(&desired, &sizes, 16.0);
+            let lo = if side == Side::Top {
+                header_right + 16.0
+            } else {
+                PAD
+            };
+            let last = xs.len() - 1;
+            let over = xs[last] + sizes[last] - (w - 8.0);
+            if over > 0.0 {
+                xs.iter_mut().for_each(|x| *x -= over);
+            }
+            if xs[0] < lo {
+                let d = lo - xs[0];
+                xs.iter_mut().for_each(|x| *x += d);
+            }
+            // 3. Centre each icon on the line, label beside it on the outer side.
+            for (k, &(_, b, _)) in items.iter().enumerate() {
+                let y = if side == Side::Top {
+                    -ICON / 2.0
+                } else {
+                    h - ICON / 2.0
+                };
+                let mut label = self.frames[b.index()].label.clone().expect("node label");
+                label.rect.x = ICON + 6.0;
+                label.rect.y = if side == Side::Top {
+                    ICON / 2.0 - 3.0 - label.rect.h
+                } else {
+                    ICON / 2.0 + 3.0
+                };
+                self.rel[b.index()] = (xs[k].round(), y);
+                self.frames[b.index()] = Frame {
+                    w: ICON,
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: Some(side),
+                };
+            }
+            if side == Side::Top {
+                out_top = BORDER_OUTSET;
+            } else {
+                out_bottom = BORDER_OUTSET;
+            }
+        }
+        (out_top, out_bottom)
     }
 
     /// The side of VPC `vpc` that border node `b` sits on: the bottom when its links to the

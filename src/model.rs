@@ -473,7 +473,7 @@ impl Builder<'_> {
                 GatewayType::Internet => ("internet-gateway", "Internet gateway"),
                 GatewayType::Nat => ("nat-gateway", "NAT gateway"),
                 GatewayType::Transit => ("transit-gateway", "Transit gateway"),
-                GatewayType::EgressOnly => ("egress-only-gateway", "Egress-only gateway"),
+                GatewayType::EgressOnly => ("egress-only-gateway", "Egress-only internet gateway"),
                 GatewayType::Vpn => ("vpn-gateway", "VPN gateway"),
                 GatewayType::Customer => ("customer-gateway", "Customer gateway"),
             };
@@ -595,7 +595,7 @@ impl Builder<'_> {
                         format!("unknown group kind `{}`", g.kind.value),
                     )
                     .did_you_mean(&catalog::suggest_from(&g.kind.value, kinds.iter().copied()))
-                    .with_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
+                    .or_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
                 );
             }
             let label = g.label.as_ref().map_or_else(
@@ -665,7 +665,9 @@ impl Builder<'_> {
                 match regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value)) {
                     Some(z) => z,
                     None => {
-                        let listed: Vec<&str> = zones.iter().map(|(n, _)| n.as_str()).collect();
+                        let listed: Vec<String> = regions::lookup(&code)
+                            .map(|i| i.zones.chars().map(|c| format!("{}{c}", i.code)).collect())
+                            .unwrap_or_default();
                         self.diags.push(
                             Diagnostic::error(
                                 s.zone.span,
@@ -673,10 +675,10 @@ impl Builder<'_> {
                             )
                             .did_you_mean(&catalog::suggest_from(
                                 &s.zone.value,
-                                listed.iter().copied(),
+                                listed.iter().map(|z| z.as_str()),
                             ))
-                            .with_hint(format!(
-                                "zones of region `{}`: {}",
+                            .or_hint(format!(
+                                "zones of region `{}` ({code}): {}",
                                 self.m.get(region).id,
                                 listed.join(", ")
                             )),
@@ -811,6 +813,13 @@ impl Builder<'_> {
                 );
                 continue;
             }
+            if let Some(msg) = self.band_problem(vpcs[0].unwrap_or(e), &subnets) {
+                self.diags.push(
+                    Diagnostic::error(lb.subnets_span, format!("load balancer `{}` {msg}", lb.id.value))
+                        .with_hint("a spanning load balancer is drawn as one band across neighbouring zones; list a subnet in each zone between, or declare one load balancer per group of neighbouring zones"),
+                );
+                continue;
+            }
             self.m.entities[e.index()].parent = vpcs[0];
             let spans = subnets.iter().map(|(s, _)| *s).collect();
             if let EntKind::Node { placement, .. } = &mut self.m.entities[e.index()].kind {
@@ -836,7 +845,21 @@ impl Builder<'_> {
                     Some((Named::Node(n), _)) => Some(*n),
                     _ => None,
                 };
-                if target.is_none() && r.via.value != "local" {
+                let exists = self.names.contains_key(&r.via.value)
+                    || self.spec.declared.contains(&r.via.value);
+                if target.is_none() && exists {
+                    if self.names.contains_key(&r.via.value) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                r.via.span,
+                                format!("route target `{}` is not a gateway or node", r.via.value),
+                            )
+                            .with_hint(
+                                "a route goes `via` a gateway id (internet, NAT, transit, …)",
+                            ),
+                        );
+                    }
+                } else if target.is_none() && r.via.value != "local" {
                     let gws: Vec<&str> =
                         spec.gateways.iter().map(|g| g.id.value.as_str()).collect();
                     self.diags.push(
@@ -845,7 +868,7 @@ impl Builder<'_> {
                             format!("route target `{}` does not exist", r.via.value),
                         )
                         .did_you_mean(&catalog::suggest_from(&r.via.value, gws.iter().copied()))
-                        .with_hint("a route goes `via` a gateway id (internet, NAT, transit, …)"),
+                        .or_hint("a route goes `via` a gateway id (internet, NAT, transit, …)"),
                     );
                 }
                 routes.push(Route {
@@ -861,9 +884,11 @@ impl Builder<'_> {
                 .map(|x| x.cidr.value.clone())
                 .unwrap_or_default();
             let mut rows = vec![(vpc_cidr, "local".to_string())];
+            // The local route is implied; an explicit one is not shown twice.
             rows.extend(
                 rt.routes
                     .iter()
+                    .filter(|r| r.via.value != "local")
                     .map(|r| (r.to.value.clone(), r.via.value.clone())),
             );
             let label = rt.label.as_ref().map_or_else(
@@ -995,6 +1020,54 @@ impl Builder<'_> {
         }
     }
 
+    /// Why a band across `subnets` of `vpc` cannot be drawn: zones that are not neighbours
+    /// among the VPC's columns, or subnets on different rows of their tier.
+    fn band_problem(&self, vpc: EntId, subnets: &[(EntId, Span)]) -> Option<String> {
+        let region = self.m.get(vpc).parent?;
+        let order = self.region_zones.get(&region)?;
+        let mut used: Vec<usize> = self
+            .columns
+            .keys()
+            .filter(|(v, _)| *v == vpc)
+            .filter_map(|(_, z)| order.iter().position(|(n, _)| n == z))
+            .collect();
+        used.sort_unstable();
+        let mut mine: Vec<usize> = Vec::new();
+        for (s, _) in subnets {
+            let zone = self.m.get(*s).parent?;
+            let name = &self.m.get(zone).label;
+            let pos = order.iter().position(|(n, _)| n == name)?;
+            mine.push(used.iter().position(|u| *u == pos)?);
+        }
+        mine.sort_unstable();
+        if mine.windows(2).any(|w| w[1] != w[0] + 1) {
+            return Some("spans zones that are not neighbours in the VPC".into());
+        }
+        // Row of a subnet: its rank among the VPC's subnets of the same zone and tier.
+        let row = |s: EntId| {
+            let zone = self.m.get(s).parent;
+            let tier = match self.m.get(s).kind {
+                EntKind::Subnet { tier, .. } => Some(tier),
+                _ => None,
+            };
+            let start = self.m.get(s).span.map_or(0, |x| x.start);
+            self.m
+                .entities
+                .iter()
+                .filter(|o| {
+                    o.parent == zone
+                        && matches!(o.kind, EntKind::Subnet { tier: t, .. } if Some(t) == tier)
+                        && o.span.map_or(0, |x| x.start) < start
+                })
+                .count()
+        };
+        let rows: Vec<usize> = subnets.iter().map(|(s, _)| row(*s)).collect();
+        if rows.iter().any(|r| *r != rows[0]) {
+            return Some("spans subnets on different rows of their tier".into());
+        }
+        None
+    }
+
     fn vpc_ids(&self) -> Vec<EntId> {
         self.ids_of(|k| matches!(k, EntKind::Vpc { .. }))
     }
@@ -1077,6 +1150,29 @@ impl Builder<'_> {
                 }
             }
         }
+        // Links may not end on a zone that is drawn only as VPC columns.
+        let dropped: Vec<EntId> = (0..self.m.entities.len())
+            .map(|i| EntId(i as u32))
+            .filter(|e| self.m.get(*e).kind_name.is_empty())
+            .collect();
+        let mut kept = Vec::new();
+        for l in std::mem::take(&mut self.m.links) {
+            if let Some(z) = [l.from, l.to].into_iter().find(|e| dropped.contains(e)) {
+                self.diags.push(
+                    Diagnostic::error(
+                        l.span,
+                        format!(
+                            "zone `{}` is drawn as columns inside VPCs, not as a box of its own",
+                            self.m.get(z).label
+                        ),
+                    )
+                    .with_hint("link to a subnet, node or VPC in that zone instead"),
+                );
+            } else {
+                kept.push(l);
+            }
+        }
+        self.m.links = kept;
         // Order zone columns by the region's zone order.
         for (&(vpc, ref zone), &col) in self.columns.iter() {
             let region = self.m.get(vpc).parent;

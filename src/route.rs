@@ -281,15 +281,26 @@ impl<'a> Router<'a> {
             .astar(k, from, to, &starts, &goals, used, true)
             .or_else(|| self.astar(k, from, to, &starts, &goals, used, false));
         let Some(path) = path else {
-            // No route on the grid: a straight orthogonal fallback between box centres.
+            // No route on the grid (should not happen): a plain Z between facing sides.
             let a = self.l.get(from).map_or(Rect::default(), |p| p.rect);
             let b = self.l.get(to).map_or(Rect::default(), |p| p.rect);
-            return vec![
-                (a.cx(), a.bottom()),
-                (a.cx(), b.y - 1.0),
-                (b.cx(), b.y - 1.0),
-                (b.cx(), b.y),
-            ];
+            return if b.x >= a.right() || b.right() <= a.x {
+                let (x0, x1) = if b.x >= a.right() {
+                    (a.right(), b.x)
+                } else {
+                    (a.x, b.right())
+                };
+                let mx = snap((x0 + x1) / 2.0);
+                simplify(vec![(x0, a.cy()), (mx, a.cy()), (mx, b.cy()), (x1, b.cy())])
+            } else {
+                let (y0, y1) = if b.y >= a.bottom() {
+                    (a.bottom(), b.y)
+                } else {
+                    (a.y, b.bottom())
+                };
+                let my = snap((y0 + y1) / 2.0);
+                simplify(vec![(a.cx(), y0), (a.cx(), my), (b.cx(), my), (b.cx(), y1)])
+            };
         };
         // Record edges and ports used.
         for w in path.windows(2) {
@@ -662,6 +673,9 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         .filter_map(|(i, _)| l.boxes.get(i).and_then(|b| b.as_ref()).map(|p| p.rect))
         .collect();
     for k in 0..routes.links.len() {
+        if routes.links[k].points.len() < 2 {
+            continue;
+        }
         let Some(label) = m.links[routes.links[k].link].label.clone() else {
             continue;
         };

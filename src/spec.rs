@@ -584,6 +584,28 @@ impl Reader {
             within: self.opt_str(t, "in"),
             label: self.opt_str(t, "label"),
         };
+        // Keys that place other gateway types are mistakes, not silently ignored.
+        let (own, name): (&[&str], &str) = match g.kind.value {
+            GatewayType::Internet => (&["vpc"], "an internet gateway"),
+            GatewayType::EgressOnly => (&["vpc"], "an egress-only gateway"),
+            GatewayType::Vpn => (&["vpc"], "a VPN gateway"),
+            GatewayType::Nat => (&["subnet"], "a NAT gateway"),
+            GatewayType::Transit => (&["region"], "a transit gateway"),
+            GatewayType::Customer => (&["in"], "a customer gateway"),
+        };
+        for (key, val) in [
+            ("vpc", &g.vpc),
+            ("subnet", &g.subnet),
+            ("region", &g.region),
+            ("in", &g.within),
+        ] {
+            if let (Some(v), false) = (val, own.contains(&key)) {
+                self.diags.push(
+                    Diagnostic::error(v.span, format!("`{key}` does not apply to {name}"))
+                        .with_hint(format!("{name} is placed by `{}`", own[0])),
+                );
+            }
+        }
         let needed = match g.kind.value {
             GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {
                 g.vpc.is_none().then_some("vpc")
@@ -712,6 +734,12 @@ impl Reader {
             .opt_str(t, "kind")
             .unwrap_or_else(|| Sp::new("generic".to_string(), h));
         let span = Self::get(t, "span").map_or(Vec::new(), |v| self.str_list(v, "span"));
+        if let (Some(v), false) = (Self::get(t, "in"), span.is_empty()) {
+            self.diags.push(
+                Diagnostic::error(Span::from(v.span()), format!("{ctx} has both `in` and `span`"))
+                    .with_hint("`in` makes a frame with children; `span` draws an overlay around members in different parents: use one"),
+            );
+        }
         Some(GroupSpec {
             id,
             kind,
