@@ -108,4 +108,42 @@ mod tests {
         assert!(m.width("NAT gateway", 13.0, true) > a);
         assert_eq!(m.width("", 13.0, false), 0.0);
     }
+
+    /// Layout and pixels agree: our widths equal the extents usvg gives the same text when
+    /// it draws PNGs.
+    #[test]
+    fn widths_match_what_resvg_draws() {
+        let m = FontMeasure::new();
+        let labels = [
+            ("Application Load Balancer", 13.0, false),
+            ("US East (Ohio) us-east-2", 13.0, false),
+            ("Public subnet 10.0.0.0/24", 13.0, false),
+            ("AWS Cloud", 13.0, true),
+            ("Private route table A", 12.0, true),
+            ("→ nat-a", 11.5, false),
+            ("WAVE Toffee AVA", 20.0, true),
+            ("egress", 12.0, false),
+        ];
+        for (text, size, bold) in labels {
+            let weight = if bold { "bold" } else { "normal" };
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="60"><text x="10" y="40" font-family="Noto Sans" font-size="{size}" font-weight="{weight}">{text}</text></svg>"#
+            );
+            let opt = resvg::usvg::Options {
+                fontdb: crate::render::png::fontdb(),
+                ..Default::default()
+            };
+            let tree = resvg::usvg::Tree::from_str(&svg, &opt).expect("svg parses");
+            let Some(resvg::usvg::Node::Text(t)) = tree.root().children().first() else {
+                panic!("{text:?}: no text node");
+            };
+            // usvg's text bounding box is the advance box of the shaped glyphs.
+            let theirs = t.bounding_box().width();
+            let ours = m.width(text, size, bold);
+            assert!(
+                (theirs - ours).abs() < 0.01,
+                "{text:?} at {size}: usvg {theirs} vs ours {ours}"
+            );
+        }
+    }
 }

@@ -39,7 +39,8 @@ impl std::fmt::Display for PngError {
 /// Default pixel budget for one PNG (100 megapixels, 400 MB of RGBA).
 pub const MAX_PIXELS: u64 = 100_000_000;
 
-fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
+/// The font database with only the bundled faces, every generic family mapped to them.
+pub fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
     static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = resvg::usvg::fontdb::Database::new();
