@@ -112,6 +112,9 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
+/// Longest stretch of a source line shown in an excerpt, in characters.
+const EXCERPT: usize = 100;
+
 /// A spec's text with its name, for turning spans into line:col and printing excerpts.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -129,6 +132,24 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+        }
+    }
+
+    /// Reads spec bytes: text, or the file with the invalid bytes replaced and an error at the
+    /// first of them.
+    pub fn from_bytes(
+        name: impl Into<String>,
+        bytes: &[u8],
+    ) -> Result<SourceFile, (SourceFile, Diagnostic)> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(name, text)),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let src = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+                let d = Diagnostic::error(Span::new(at, at + 1), "the spec is not valid UTF-8")
+                    .with_hint("save the file as UTF-8 text; archdraw specs are TOML");
+                Err((src, d))
+            }
         }
     }
 
@@ -182,7 +203,7 @@ impl SourceFile {
                     d.message
                 );
                 let text = self.line_text(line);
-                let shown: String = text
+                let chars: Vec<char> = text
                     .chars()
                     .map(|c| if c.is_control() { ' ' } else { c })
                     .collect();
@@ -194,13 +215,27 @@ impl SourceFile {
                 } else {
                     1
                 };
-                let width = width.min(shown.chars().count().saturating_sub(col - 1).max(1));
+                // Long lines are shown as a window around the caret.
+                let first = (col - 1).saturating_sub(EXCERPT / 2).min(chars.len());
+                let last = (first + EXCERPT).min(chars.len());
+                let mut shown: String = chars[first..last].iter().collect();
+                let mut caret_at = col - 1 - first;
+                if first > 0 {
+                    shown.insert(0, '…');
+                    caret_at += 1;
+                }
+                if last < chars.len() {
+                    shown.push('…');
+                }
+                let width = width
+                    .min((last + 1).saturating_sub(col).max(1))
+                    .min(EXCERPT);
                 let _ = writeln!(out, "{blue}{pad} |{off}");
                 let _ = writeln!(out, "{blue}{line} |{off} {shown}");
                 let _ = writeln!(
                     out,
                     "{blue}{pad} |{off} {}{sev_on}{}{off}",
-                    " ".repeat(col - 1),
+                    " ".repeat(caret_at),
                     "^".repeat(width)
                 );
                 if let Some((span, what)) = &d.related {

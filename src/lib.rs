@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod diag;
 pub mod geom;
 pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod quality;
 pub mod regions;
@@ -67,6 +68,14 @@ pub struct Diagram {
     pub scene: scene::Scene,
     /// Warnings found on the way (errors stop compilation).
     pub warnings: Vec<Diagnostic>,
+    /// The limits it was compiled under (the PNG pixel budget applies when rendering).
+    pub limits: limits::Limits,
+}
+
+/// How to compile: limits, and where files a spec names (custom icons) are looked up.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: limits::Limits,
 }
 
 impl Diagram {
@@ -74,7 +83,7 @@ impl Diagram {
     pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::png::PngError> {
         Ok(match format {
             Format::Svg => render::svg::render(&self.scene).into_bytes(),
-            Format::Png => render::png::render(&self.scene, scale)?,
+            Format::Png => render::png::render(&self.scene, scale, self.limits.png_pixels)?,
             Format::Json => {
                 render::json::render(&self.model, &self.layout, &self.routes).into_bytes()
             }
@@ -84,12 +93,25 @@ impl Diagram {
 
 /// Runs the pipeline up to the scene. Returns every diagnostic when there is any error.
 pub fn compile(text: &str) -> Result<Diagram, Vec<Diagnostic>> {
-    compile_with(text, &text::FontMeasure::new())
+    compile_with_options(text, &Options::default())
+}
+
+/// [`compile`] with options.
+pub fn compile_with_options(text: &str, opts: &Options) -> Result<Diagram, Vec<Diagnostic>> {
+    compile_inner(text, &text::FontMeasure::new(), opts)
 }
 
 /// [`compile`] with a given text measurer.
 pub fn compile_with(text: &str, measure: &dyn text::Measure) -> Result<Diagram, Vec<Diagnostic>> {
-    let (model, diags) = front(text);
+    compile_inner(text, measure, &Options::default())
+}
+
+fn compile_inner(
+    text: &str,
+    measure: &dyn text::Measure,
+    opts: &Options,
+) -> Result<Diagram, Vec<Diagnostic>> {
+    let (model, diags) = front(text, opts);
     let Some(model) = model else {
         return Err(diags);
     };
@@ -102,18 +124,34 @@ pub fn compile_with(text: &str, measure: &dyn text::Measure) -> Result<Diagram, 
         routes,
         scene,
         warnings: diags,
+        limits: opts.limits,
     })
 }
 
 /// Runs every check (syntax, references, semantics) without laying anything out; returns all
 /// diagnostics, errors and warnings, in source order.
 pub fn check(text: &str) -> Vec<Diagnostic> {
-    front(text).1
+    front(text, &Options::default()).1
+}
+
+/// [`check`] with options.
+pub fn check_with_options(text: &str, opts: &Options) -> Vec<Diagnostic> {
+    front(text, opts).1
 }
 
 /// Stages 1–3: the model when there is no error, and every diagnostic in source order.
-fn front(text: &str) -> (Option<model::Model>, Vec<Diagnostic>) {
+fn front(text: &str, opts: &Options) -> (Option<model::Model>, Vec<Diagnostic>) {
+    if let Some(d) = limits::check_input(text, &opts.limits) {
+        return (None, vec![d]);
+    }
     let (spec, mut diags) = spec::parse(text);
+    let over = limits::check_spec(&spec, &opts.limits);
+    if !over.is_empty() {
+        // Past a limit nothing further is attempted: the point is to stay fast.
+        diags.extend(over);
+        diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+        return (None, diags);
+    }
     // Resolution runs even after parse errors, so every mistake is reported at once.
     let (model, d) = model::resolve(&spec);
     diags.extend(d);
@@ -122,6 +160,9 @@ fn front(text: &str) -> (Option<model::Model>, Vec<Diagnostic>) {
             Diagnostic::error(diag::Span::new(0, 0), "the spec draws nothing")
                 .with_hint("add a [regions.<id>] or [nodes.<id>] table; see docs/spec.md"),
         );
+    }
+    if !diag::has_errors(&diags) {
+        diags.extend(limits::check_model(&model, &opts.limits));
     }
     if !diag::has_errors(&diags) {
         diags.extend(validate::validate(&model));

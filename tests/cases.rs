@@ -82,9 +82,15 @@ fn every_case_matches_its_expectations() {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(case).expect("read case");
-        let src = SourceFile::new(name.clone(), text.clone());
-        let result = archdraw::compile(&text);
+        let bytes = std::fs::read(case).expect("read case");
+        let (src, result) = match SourceFile::from_bytes(name.clone(), &bytes) {
+            Ok(src) => {
+                let r = archdraw::compile(&src.text);
+                (src, r)
+            }
+            Err((src, d)) => (src, Err(vec![d])),
+        };
+        let text = src.text.clone();
         let diags = match &result {
             Ok(d) => d.warnings.clone(),
             Err(e) => e.clone(),

@@ -29,15 +29,12 @@ impl std::fmt::Display for PngError {
                 max_pixels,
             } => write!(
                 f,
-                "PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale"
+                "a PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale or raise it with --limit png-pixels=N"
             ),
             PngError::Render(e) => write!(f, "PNG rendering failed: {e}"),
         }
     }
 }
-
-/// Default pixel budget for one PNG (100 megapixels, 400 MB of RGBA).
-pub const MAX_PIXELS: u64 = 100_000_000;
 
 /// The font database with only the bundled faces, every generic family mapped to them.
 pub fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
@@ -57,7 +54,7 @@ pub fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
 }
 
 /// Rasterises SVG text at `scale` (1 = one pixel per px).
-pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
     let opt = resvg::usvg::Options {
         fontdb: fontdb(),
         font_family: FONT_FAMILY.to_string(),
@@ -69,11 +66,12 @@ pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     let w = (size.width() * scale).ceil();
     let h = (size.height() * scale).ceil();
     let (wi, hi) = (w as u64, h as u64);
-    if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi * hi > MAX_PIXELS {
+    if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi.saturating_mul(hi) > max_pixels
+    {
         return Err(PngError::TooLarge {
             width: w.min(u32::MAX as f32) as u32,
             height: h.min(u32::MAX as f32) as u32,
-            max_pixels: MAX_PIXELS,
+            max_pixels,
         });
     }
     let mut pixmap = resvg::tiny_skia::Pixmap::new(wi as u32, hi as u32)
@@ -89,6 +87,6 @@ pub fn render_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
 }
 
 /// Renders the scene to PNG bytes.
-pub fn render(scene: &Scene, scale: f32) -> Result<Vec<u8>, PngError> {
-    render_svg(&super::svg::render(scene), scale)
+pub fn render(scene: &Scene, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
+    render_svg(&super::svg::render(scene), scale, max_pixels)
 }
