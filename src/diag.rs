@@ -140,7 +140,7 @@ impl SourceFile {
     pub fn from_bytes(
         name: impl Into<String>,
         bytes: &[u8],
-    ) -> Result<SourceFile, (SourceFile, Diagnostic)> {
+    ) -> Result<SourceFile, Box<(SourceFile, Diagnostic)>> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile::new(name, text)),
             Err(e) => {
@@ -148,7 +148,7 @@ impl SourceFile {
                 let src = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
                 let d = Diagnostic::error(Span::new(at, at + 1), "the spec is not valid UTF-8")
                     .with_hint("save the file as UTF-8 text; archdraw specs are TOML");
-                Err((src, d))
+                Err(Box::new((src, d)))
             }
         }
     }

@@ -88,7 +88,10 @@ fn every_case_matches_its_expectations() {
                 let r = archdraw::compile(&src.text);
                 (src, r)
             }
-            Err((src, d)) => (src, Err(vec![d])),
+            Err(b) => {
+                let (src, d) = *b;
+                (src, Err(vec![d]))
+            }
         };
         let text = src.text.clone();
         let diags = match &result {
