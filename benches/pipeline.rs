@@ -93,7 +93,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| render::svg::render(black_box(&sc)))
     });
     g.bench_function("7_render_png", |b| {
-        b.iter(|| render::png::render(black_box(&sc), 1.0).unwrap())
+        b.iter(|| render::png::render(black_box(&sc), 1.0, u64::MAX).unwrap())
     });
     g.bench_function("7_render_json", |b| {
         b.iter(|| render::json::render(black_box(&m), &l, &r))
