@@ -88,7 +88,7 @@ fn labels_with_markup_are_escaped_in_svg_and_json() {
     for n in NASTY {
         let expected: String = n.chars().filter(|c| !c.is_control()).collect();
         assert!(
-            texts.iter().any(|t| *t == expected),
+            texts.contains(&expected),
             "label {n:?} shown verbatim; texts: {texts:?}"
         );
     }
