@@ -44,10 +44,10 @@ fn nasty_spec() -> String {
             toml_string(n)
         ));
     }
-    for i in 1..NASTY.len() {
+    for (i, n) in NASTY.iter().enumerate().skip(1) {
         t.push_str(&format!(
             "[[links]]\nfrom = \"n0<&>\"\nto = \"n{i}<&>\"\nlabel = {}\n\n",
-            toml_string(NASTY[i])
+            toml_string(n)
         ));
     }
     t
