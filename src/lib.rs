@@ -18,6 +18,7 @@
 pub mod catalog;
 pub mod diag;
 pub mod geom;
+pub mod icons;
 pub mod layout;
 pub mod limits;
 pub mod model;
@@ -76,6 +77,7 @@ pub struct Diagram {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub limits: limits::Limits,
+    pub icons: icons::IconOptions,
 }
 
 impl Diagram {
@@ -111,13 +113,19 @@ fn compile_inner(
     measure: &dyn text::Measure,
     opts: &Options,
 ) -> Result<Diagram, Vec<Diagnostic>> {
-    let (model, diags) = front(text, opts);
+    let (model, mut diags) = front(text, opts);
     let Some(model) = model else {
         return Err(diags);
     };
+    let (icons, icon_diags) = icons::load(&model, &opts.icons);
+    if !icon_diags.is_empty() {
+        diags.extend(icon_diags);
+        diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+        return Err(diags);
+    }
     let layout = layout::layout(&model, measure);
     let routes = route::route(&model, &layout, measure);
-    let scene = scene::scene(&model, &layout, &routes);
+    let scene = scene::scene(&model, &layout, &routes, &icons);
     Ok(Diagram {
         model,
         layout,

@@ -87,6 +87,8 @@ pub struct Entity {
     pub children: Vec<EntId>,
     pub span: Option<Span>,
     pub kind: EntKind,
+    /// A custom icon file named by the spec.
+    pub icon: Option<Sp<String>>,
 }
 
 impl Entity {
@@ -142,6 +144,8 @@ pub struct LoadBalancer {
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub title: Option<String>,
+    /// The spec's `aws_icons` folder, if any.
+    pub aws_icons: Option<Sp<String>>,
     pub theme: Theme,
     pub direction: Direction,
     pub entities: Vec<Entity>,
@@ -216,6 +220,7 @@ pub fn resolve(spec: &Spec) -> (Model, Vec<Diagnostic>) {
         spec,
         m: Model {
             title: spec.diagram.title.as_ref().map(|t| t.value.clone()),
+            aws_icons: spec.diagram.aws_icons.clone(),
             theme: spec.diagram.theme,
             direction: spec.diagram.direction,
             ..Model::default()
@@ -246,6 +251,7 @@ fn ent(
         children: Vec::new(),
         span,
         kind,
+        icon: None,
     }
 }
 
@@ -572,6 +578,7 @@ impl Builder<'_> {
             };
             if let Some(e) = e {
                 self.declare(&n.id, Named::Node(e));
+                self.m.entities[e.index()].icon = n.icon.clone();
             }
             node_ents.push(e);
         }

@@ -6,8 +6,9 @@
 
 use crate::catalog;
 use crate::geom::{Point, Rect};
+use crate::icons::Icons;
 use crate::layout::{Layout, TextBox};
-use crate::model::{EntKind, Model, Placement};
+use crate::model::{EntId, EntKind, Model, Placement};
 use crate::route::Routes;
 use crate::spec::{Arrow, LineStyle, Theme, Tier};
 
@@ -59,11 +60,27 @@ pub enum Prim {
     },
 }
 
-/// An icon definition: a name (unique in the scene) and its SVG source (48×48 viewBox).
-#[derive(Debug, Clone, PartialEq)]
-pub struct IconDef {
-    pub name: String,
-    pub svg: &'static str,
+/// An icon definition: a name (unique in the scene), its viewBox and its inner markup.
+pub type IconDef = crate::icons::Icon;
+
+/// The markup inside a built-in icon file (between `<svg …>` and `</svg>`).
+pub fn icon_body(svg: &str) -> &str {
+    let start = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1));
+    let end = svg.rfind("</svg>");
+    match (start, end) {
+        (Some(s), Some(e)) if s <= e => svg[s..e].trim(),
+        _ => "",
+    }
+}
+
+fn builtin(name: &str, svg: &'static str) -> IconDef {
+    IconDef {
+        name: name.to_string(),
+        view_box: "0 0 48 48".to_string(),
+        body: std::sync::Arc::from(icon_body(svg).replace('\n', "")),
+    }
 }
 
 /// The whole picture.
@@ -123,18 +140,38 @@ struct Builder {
 }
 
 impl Builder {
-    fn icon(&mut self, name: &str, svg: &'static str, rect: Rect) {
+    fn icon(&mut self, def: impl FnOnce() -> IconDef, name: &str, rect: Rect) {
         let idx = match self.icons.iter().position(|i| i.name == name) {
             Some(i) => i,
             None => {
-                self.icons.push(IconDef {
-                    name: name.to_string(),
-                    svg,
-                });
+                let mut d = def();
+                d.name = name.to_string();
+                self.icons.push(d);
                 self.icons.len() - 1
             }
         };
         self.prims.push(Prim::Icon { icon: idx, rect });
+    }
+
+    /// The icon of a node: its own file, else the AWS package's, else ours.
+    fn node_icon(
+        &mut self,
+        icons: &Icons,
+        e: EntId,
+        info: &'static crate::catalog::KindInfo,
+        rect: Rect,
+    ) {
+        if let Some(c) = icons.by_entity.get(&e) {
+            let c = c.clone();
+            let name = c.name.clone();
+            self.icon(|| c, &name, rect);
+        } else if let Some(a) = icons.by_kind.get(info.kind) {
+            let a = a.clone();
+            let name = a.name.clone();
+            self.icon(|| a, &name, rect);
+        } else {
+            self.icon(|| builtin(info.kind, info.icon), info.kind, rect);
+        }
     }
 
     fn text(&mut self, t: &TextBox, anchor: TextAnchor, fill: Colour) {
@@ -206,7 +243,7 @@ fn frame_style(
 }
 
 /// Builds the scene.
-pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
+pub fn scene(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> Scene {
     let pal = match m.theme {
         Theme::Light => &LIGHT,
         Theme::Dark => &DARK,
@@ -257,7 +294,8 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
         });
         if let (Some(name), Some(r)) = (icon, p.icon) {
             if let Some(svg) = catalog::group_icon(name) {
-                b.icon(&format!("group-{name}"), svg, r);
+                let key = format!("group-{name}");
+                b.icon(|| builtin(&key, svg), &key, r);
             }
         }
         if let Some(t) = &p.label {
@@ -314,7 +352,7 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
                 }),
             });
             if let Some(ic) = p.icon {
-                b.icon(info.kind, info.icon, ic);
+                b.node_icon(icons, e, info, ic);
             }
             if let Some(t) = &p.label {
                 b.text(t, TextAnchor::Start, pal.text);
@@ -358,7 +396,7 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes) -> Scene {
         let Some(p) = l.get(e) else { continue };
         match &ent.kind {
             EntKind::Node { info, placement } if !matches!(placement, Placement::Span(_)) => {
-                b.icon(info.kind, info.icon, p.rect);
+                b.node_icon(icons, e, info, p.rect);
                 if let Some(t) = &p.label {
                     let anchor = if p.border.is_some() {
                         TextAnchor::Start

@@ -104,6 +104,8 @@ pub enum Arrow {
 #[derive(Debug, Clone, Default)]
 pub struct DiagramSpec {
     pub title: Option<Sp<String>>,
+    /// Folder of AWS's Architecture Icons package, relative to the spec.
+    pub aws_icons: Option<Sp<String>>,
     pub theme: Theme,
     pub direction: Direction,
 }
@@ -180,6 +182,8 @@ pub struct NodeSpec {
     pub kind: Sp<String>,
     pub within: Option<Sp<String>>,
     pub label: Option<Sp<String>>,
+    /// A custom icon file (SVG or PNG), relative to the spec.
+    pub icon: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -480,9 +484,14 @@ impl Reader {
     }
 
     fn diagram(&mut self, t: &DeTable) -> DiagramSpec {
-        self.check_keys(t, "[diagram]", &["title", "theme", "direction"]);
+        self.check_keys(
+            t,
+            "[diagram]",
+            &["title", "theme", "direction", "aws_icons"],
+        );
         DiagramSpec {
             title: self.opt_str(t, "title"),
+            aws_icons: self.opt_str(t, "aws_icons"),
             theme: self
                 .choice(
                     t,
@@ -718,13 +727,14 @@ impl Reader {
     }
 
     fn node(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<NodeSpec> {
-        self.check_keys(t, ctx, &["kind", "in", "label"]);
+        self.check_keys(t, ctx, &["kind", "in", "label", "icon"]);
         let kind = self.req_str(t, "kind", ctx, h);
         Some(NodeSpec {
             id,
             kind: kind?,
             within: self.opt_str(t, "in"),
             label: self.opt_str(t, "label"),
+            icon: self.opt_str(t, "icon"),
         })
     }
 

@@ -58,6 +58,11 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
     let opt = resvg::usvg::Options {
         fontdb: fontdb(),
         font_family: FONT_FAMILY.to_string(),
+        // Only images embedded as data are drawn; nothing is ever read from a path or URL.
+        image_href_resolver: resvg::usvg::ImageHrefResolver {
+            resolve_data: resvg::usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(|_, _| None),
+        },
         ..Default::default()
     };
     let tree =

@@ -38,18 +38,6 @@ fn stroke_attrs(out: &mut String, s: &Stroke) {
     }
 }
 
-/// The inner markup of an icon file (between its `<svg …>` and `</svg>`).
-fn icon_body(svg: &str) -> &str {
-    let start = svg
-        .find("<svg")
-        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1));
-    let end = svg.rfind("</svg>");
-    match (start, end) {
-        (Some(s), Some(e)) if s <= e => svg[s..e].trim(),
-        _ => "",
-    }
-}
-
 /// Renders the scene as SVG text.
 pub fn render(scene: &Scene) -> String {
     let mut out = String::with_capacity(16 * 1024);
@@ -70,9 +58,10 @@ pub fn render(scene: &Scene) -> String {
     for (i, icon) in scene.icons.iter().enumerate() {
         let _ = writeln!(
             out,
-            r#"<symbol id="i{i}" viewBox="0 0 48 48"><!-- {} -->{}</symbol>"#,
+            r#"<symbol id="i{i}" viewBox="{}"><!-- {} -->{}</symbol>"#,
+            escape(&icon.view_box),
             escape(&icon.name).replace("--", "- -"),
-            icon_body(icon.svg).replace('\n', "")
+            icon.body
         );
     }
     out.push_str("</defs>\n");
@@ -184,12 +173,5 @@ mod tests {
             "&lt;script&gt;&amp;&quot;&#39;"
         );
         assert_eq!(escape("]]>"), "]]&gt;");
-    }
-
-    #[test]
-    fn icon_body_strips_the_outer_element() {
-        let svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 48\">\n<rect/>\n</svg>\n";
-        assert_eq!(icon_body(svg), "<rect/>");
     }
 }
