@@ -63,7 +63,7 @@ fn stages(c: &mut Criterion) {
     let measure = FontMeasure::new();
     let l = layout::layout(&m, &measure);
     let r = route::route(&m, &l, &measure);
-    let sc = scene::scene(&m, &l, &r);
+    let sc = scene::scene(&m, &l, &r, &Default::default());
 
     let mut g = c.benchmark_group("stages/ohio-network");
     g.bench_function("1_spec_parse", |b| b.iter(|| spec::parse(black_box(&text))));
@@ -87,7 +87,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| route::route(black_box(&m), &l, &measure))
     });
     g.bench_function("6_scene", |b| {
-        b.iter(|| scene::scene(black_box(&m), &l, &r))
+        b.iter(|| scene::scene(black_box(&m), &l, &r, &Default::default()))
     });
     g.bench_function("7_render_svg", |b| {
         b.iter(|| render::svg::render(black_box(&sc)))

@@ -21,7 +21,7 @@ fn main() {
         let s4 = Instant::now();
         let routes = archdraw::route::route(&model, &layout, &measure);
         let s5 = Instant::now();
-        let scene = archdraw::scene::scene(&model, &layout, &routes);
+        let scene = archdraw::scene::scene(&model, &layout, &routes, &Default::default());
         let s6 = Instant::now();
         let svg = archdraw::render::svg::render(&scene);
         let s7 = Instant::now();

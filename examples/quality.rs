@@ -1,3 +1,6 @@
+//! Prints layout defects (quality.md) and figures for spec files:
+//! `cargo run --release --example quality -- specs/*.toml`.
+
 fn main() {
     for f in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&f).unwrap();
