@@ -50,6 +50,8 @@ const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
 const SUBNET_CHANNEL: f32 = 22.0;
+/// Ranks are wrapped into rows only past this width (px).
+const WRAP_MIN: f32 = 1100.0;
 
 /// How a label's x relates to its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -627,6 +629,35 @@ impl Ctx<'_> {
                 }
             }
         }
+        // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
+        //     unlinked things becomes a block near 4:3 instead of one long line.
+        let area: f32 = size
+            .iter()
+            .map(|s| (s.0 + ITEM_GAP) * (s.1 + RANK_GAP))
+            .sum();
+        let max_cross = (area.sqrt() * 1.25).max(WRAP_MIN);
+        let mut wrapped: Vec<Vec<usize>> = Vec::new();
+        for layer in layers {
+            let mut row: Vec<usize> = Vec::new();
+            let mut w = 0.0;
+            for i in layer {
+                if !row.is_empty() && w + size[i].0 > max_cross {
+                    wrapped.push(std::mem::take(&mut row));
+                    w = 0.0;
+                }
+                w += size[i].0 + ITEM_GAP;
+                row.push(i);
+            }
+            wrapped.push(row);
+        }
+        let layers = wrapped;
+        let mut rank = rank;
+        for (r, layer) in layers.iter().enumerate() {
+            for &i in layer {
+                rank[i] = r;
+            }
+        }
+        let nranks = layers.len();
         // 4. Cross positions: pack each rank centred, then align to linked neighbours.
         let widest = layers
             .iter()
