@@ -95,8 +95,22 @@ pub struct Layout {
     pub width: f32,
     pub height: f32,
     pub title: Option<TextBox>,
-    /// Indexed by [`EntId`]; `None` for entities that are not drawn.
+    /// Indexed by [`EntId`]; `None` for entities that are not drawn (and for overlays).
     pub boxes: Vec<Option<Placed>>,
+    /// Overlay boxes (`span` groups): one or more per overlay.
+    pub overlays: Vec<OverlayBox>,
+}
+
+/// One box of an overlay. An overlay whose members sit far apart with other nodes between
+/// them is drawn as several boxes, each around some members, all with the overlay's label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayBox {
+    pub ent: EntId,
+    /// 0 for the first box of an overlay, 1, 2… for the others.
+    pub part: usize,
+    pub placed: Placed,
+    /// The members inside this box, with every node inside member groups.
+    pub members: Vec<EntId>,
 }
 
 impl Layout {
@@ -161,62 +175,160 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         width = width.max(t.rect.right() + MARGIN);
     }
     let height = top + ch + MARGIN;
-    // 4. Overlays around their members.
-    for (i, e) in m.entities.iter().enumerate() {
-        if let EntKind::Overlay { members, .. } = &e.kind {
-            let rects: Vec<Rect> = members
-                .iter()
-                .filter_map(|mm| boxes[mm.index()].as_ref())
-                .map(|p| p.label.as_ref().map_or(p.rect, |l| p.rect.union(&l.rect)))
-                .collect();
-            let Some(first) = rects.first() else { continue };
-            let bb = rects
-                .iter()
-                .skip(1)
-                .fold(*first, |a, b| a.union(b))
-                .inflate(8.0);
-            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
-            let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
-            // The label goes just outside a corner of the box, where it hits no other text
-            // or node.
-            let spots = [
-                Rect::new(bb.x, bb.bottom() + 2.0, lw, lh),
-                Rect::new(bb.right() - lw, bb.bottom() + 2.0, lw, lh),
-                Rect::new(bb.right() - lw, bb.y - lh - 2.0, lw, lh),
-                Rect::new(bb.x, bb.y - lh - 2.0, lw, lh),
-            ];
-            let clear = |r: &Rect| {
-                boxes.iter().enumerate().all(|(j, b)| {
-                    let Some(b) = b else { return true };
-                    let node = m.entities[j].is_node();
-                    let hits_node = node && b.rect.intersects(r);
-                    let hits_label = b.label.as_ref().is_some_and(|l| l.rect.intersects(r));
-                    !hits_node && !hits_label
-                })
-            };
-            let spot = spots.iter().copied().find(|r| clear(r)).unwrap_or(spots[0]);
-            let label = TextBox {
-                text: e.label.clone(),
-                rect: spot,
-                size: GROUP_LABEL_SIZE,
-                bold: false,
-            };
-            boxes[i] = Some(Placed {
-                rect: bb,
-                label: Some(label),
-                icon: None,
-                border: None,
-            });
-        }
-    }
+    // 4. Overlays around their members; split where one box would take in other nodes.
+    let overlays = place_overlays(m, text, &boxes);
     // 5. Round.
     let mut out = Layout {
         width: width.ceil(),
         height: height.ceil(),
         title,
         boxes,
+        overlays,
     };
     round_all(&mut out);
+    out
+}
+
+/// Places the boxes of every overlay: first around all members; while a box would take in a
+/// node that is not a member, it is split by the members' parents, then member by member.
+fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Vec<OverlayBox> {
+    let mut out = Vec::new();
+    for (i, e) in m.entities.iter().enumerate() {
+        let EntKind::Overlay { members, .. } = &e.kind else {
+            continue;
+        };
+        let ent = EntId(i as u32);
+        // Members and everything inside member groups.
+        let inside: Vec<EntId> = (0..m.entities.len())
+            .map(|j| EntId(j as u32))
+            .filter(|x| members.iter().any(|mm| m.is_within(*x, *mm)))
+            .collect();
+        let rect_of = |x: EntId| {
+            boxes[x.index()]
+                .as_ref()
+                .map(|p| p.label.as_ref().map_or(p.rect, |l| p.rect.union(&l.rect)))
+        };
+        let bbox = |part: &[EntId]| -> Option<Rect> {
+            let rs: Vec<Rect> = part.iter().filter_map(|x| rect_of(*x)).collect();
+            let first = *rs.first()?;
+            Some(
+                rs.iter()
+                    .skip(1)
+                    .fold(first, |a, b| a.union(b))
+                    .inflate(8.0),
+            )
+        };
+        let intrudes = |r: &Rect| {
+            m.entities.iter().enumerate().any(|(j, o)| {
+                o.is_node()
+                    && !inside.contains(&EntId(j as u32))
+                    && boxes[j].as_ref().is_some_and(|p| p.rect.intersects(r))
+            })
+        };
+        let mut pending: Vec<Vec<EntId>> = vec![members.clone()];
+        let mut parts: Vec<(Rect, Vec<EntId>)> = Vec::new();
+        while let Some(part) = pending.pop() {
+            let Some(r) = bbox(&part) else { continue };
+            if part.len() > 1 && intrudes(&r) {
+                let mut parents: Vec<Option<EntId>> =
+                    part.iter().map(|x| m.get(*x).parent).collect();
+                parents.sort();
+                parents.dedup();
+                if parents.len() > 1 {
+                    for p in parents.into_iter().rev() {
+                        pending.push(
+                            part.iter()
+                                .copied()
+                                .filter(|x| m.get(*x).parent == p)
+                                .collect(),
+                        );
+                    }
+                } else {
+                    for x in part.into_iter().rev() {
+                        pending.push(vec![x]);
+                    }
+                }
+                continue;
+            }
+            parts.push((r, part));
+        }
+        parts.sort_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)));
+        let parent_rect = e
+            .parent
+            .and_then(|p| boxes[p.index()].as_ref())
+            .map(|p| p.rect);
+        for (k, (bb, part)) in parts.into_iter().enumerate() {
+            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
+            let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
+            // The label goes just outside a corner of the box, where it hits no other text or
+            // node and stays inside the overlay's parent.
+            let spots = [
+                Rect::new(bb.x, bb.bottom() + 2.0, lw, lh),
+                Rect::new(bb.right() - lw, bb.bottom() + 2.0, lw, lh),
+                Rect::new(bb.right() - lw, bb.y - lh - 2.0, lw, lh),
+                Rect::new(bb.x, bb.y - lh - 2.0, lw, lh),
+            ];
+            let taken: Vec<Rect> = out
+                .iter()
+                .filter_map(|o: &OverlayBox| o.placed.label.as_ref().map(|l| l.rect))
+                .collect();
+            let clear = |r: &Rect| {
+                let within = parent_rect.is_none_or(|p| {
+                    r.x >= p.x && r.right() <= p.right() && r.y >= p.y && r.bottom() <= p.bottom()
+                });
+                within
+                    && !taken.iter().any(|t| t.intersects(r))
+                    && boxes.iter().enumerate().all(|(j, b)| {
+                        let Some(b) = b else { return true };
+                        let hits_node = m.entities[j].is_node() && b.rect.intersects(r);
+                        let hits_label = b.label.as_ref().is_some_and(|l| l.rect.intersects(r));
+                        !hits_node && !hits_label
+                    })
+            };
+            // Prefer a spot that does not sit on a frame line.
+            let on_line = |r: &Rect| {
+                let halo = r.inflate(2.0);
+                m.entities.iter().enumerate().any(|(j, o)| {
+                    o.is_group()
+                        && boxes[j].as_ref().is_some_and(|p| {
+                            let f = p.rect;
+                            halo.intersects(&f)
+                                && !(halo.x >= f.x
+                                    && halo.right() <= f.right()
+                                    && halo.y >= f.y
+                                    && halo.bottom() <= f.bottom())
+                        })
+                })
+            };
+            let spot = spots
+                .iter()
+                .copied()
+                .find(|r| clear(r) && !on_line(r))
+                .or_else(|| spots.iter().copied().find(|r| clear(r)))
+                .unwrap_or(spots[0]);
+            let members: Vec<EntId> = inside
+                .iter()
+                .copied()
+                .filter(|x| part.iter().any(|p| m.is_within(*x, *p)))
+                .collect();
+            out.push(OverlayBox {
+                ent,
+                part: k,
+                placed: Placed {
+                    rect: bb,
+                    label: Some(TextBox {
+                        text: e.label.clone(),
+                        rect: spot,
+                        size: GROUP_LABEL_SIZE,
+                        bold: false,
+                    }),
+                    icon: None,
+                    border: None,
+                },
+                members,
+            });
+        }
+    }
     out
 }
 
@@ -230,6 +342,13 @@ fn round_rect(r: &mut Rect) {
 }
 
 fn round_all(l: &mut Layout) {
+    for o in &mut l.overlays {
+        round_rect(&mut o.placed.rect);
+        if let Some(t) = &mut o.placed.label {
+            t.rect.x = t.rect.x.round();
+            t.rect.y = t.rect.y.round();
+        }
+    }
     if let Some(t) = &mut l.title {
         t.rect.w = t.rect.w.ceil();
         t.rect.h = t.rect.h.ceil();
@@ -413,17 +532,19 @@ impl Ctx<'_> {
             .max(120.0)
             .max(self.border_width(e, header_right));
         // Room under the content for the label of an overlay drawn around some of it.
-        let overlay_room = if self
+        let holds_overlay = self
             .m
             .get(e)
             .children
             .iter()
             .any(|c| self.m.get(*c).is_overlay())
-        {
-            24.0
-        } else {
-            0.0
-        };
+            || self.m.entities.iter().any(|o| match &o.kind {
+                EntKind::Overlay { members, .. } => {
+                    members.iter().any(|x| self.m.get(*x).parent == Some(e))
+                }
+                _ => false,
+            });
+        let overlay_room = if holds_overlay { 24.0 } else { 0.0 };
         let bottom_borders = self.m.get(e).children.iter().any(|c| {
             self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
         });

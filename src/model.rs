@@ -939,8 +939,10 @@ impl Builder<'_> {
             if !g.span.is_empty() {
                 let mut members = Vec::new();
                 for s in &g.span {
-                    if let Some(Named::Node(n)) =
-                        self.lookup(s, "node", |n| matches!(n, Named::Node(_)))
+                    if let Some(Named::Node(n) | Named::Group(n)) =
+                        self.lookup(s, "node or group", |n| {
+                            matches!(n, Named::Node(_) | Named::Group(_))
+                        })
                     {
                         members.push(n);
                     }

@@ -309,12 +309,9 @@ pub fn scene(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> Scene {
         }
     }
     // 2. Overlays.
-    for &e in &order {
-        let ent = m.get(e);
-        let Some(p) = l.get(e) else { continue };
-        if !ent.is_overlay() {
-            continue;
-        }
+    for o in &l.overlays {
+        let ent = m.get(o.ent);
+        let p = &o.placed;
         let (colour, dashed, _, _) = frame_style(&ent.kind, &ent.kind_name, pal);
         b.prims.push(Prim::Rect {
             rect: p.rect,

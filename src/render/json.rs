@@ -89,10 +89,6 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
                 let ids: Vec<String> = sp.iter().map(|x| s(&m.get(*x).id)).collect();
                 let _ = write!(out, r#","spans":[{}]"#, ids.join(","));
             }
-            EntKind::Overlay { members, .. } => {
-                let ids: Vec<String> = members.iter().map(|x| s(&m.get(*x).id)).collect();
-                let _ = write!(out, r#","members":[{}]"#, ids.join(","));
-            }
             _ => {}
         }
         let _ = write!(
@@ -104,6 +100,34 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
             num(p.rect.h)
         );
         label(&mut out, p.label.as_ref());
+        out.push('}');
+    }
+    for o in &l.overlays {
+        let ent = m.get(o.ent);
+        if !first {
+            out.push_str(",\n");
+        }
+        first = false;
+        let id = if o.part == 0 {
+            ent.id.clone()
+        } else {
+            format!("{}#{}", ent.id, o.part + 1)
+        };
+        let parent = ent.parent.map_or("null".to_string(), |p| s(&m.get(p).id));
+        let ids: Vec<String> = o.members.iter().map(|x| s(&m.get(*x).id)).collect();
+        let r = o.placed.rect;
+        let _ = write!(
+            out,
+            r#"    {{"id":{},"kind":{},"role":"overlay","parent":{parent},"members":[{}],"x":{},"y":{},"w":{},"h":{},"label":"#,
+            s(&id),
+            s(&ent.kind_name),
+            ids.join(","),
+            num(r.x),
+            num(r.y),
+            num(r.w),
+            num(r.h)
+        );
+        label(&mut out, o.placed.label.as_ref());
         out.push('}');
     }
     out.push_str("\n  ],\n  \"links\": [\n");
