@@ -117,6 +117,12 @@ impl Layout {
     pub fn get(&self, e: EntId) -> Option<&Placed> {
         self.boxes.get(e.index()).and_then(|b| b.as_ref())
     }
+
+    /// The box a link to `e` attaches to: its own, or an overlay's first box.
+    pub fn link_end(&self, e: EntId) -> Option<&Placed> {
+        self.get(e)
+            .or_else(|| self.overlays.iter().find(|o| o.ent == e).map(|o| &o.placed))
+    }
 }
 
 /// A frame under construction: its outer size, and its body, label and icon relative to the

@@ -580,11 +580,17 @@ impl Layout {
             }
             ancestors.push(chain);
         }
+        // A spanning node reaches into the groups it spans; an overlay (as a link end) into
+        // every group holding one of its members.
         let span_reach: Vec<HashSet<usize>> = boxes
             .iter()
             .map(|b| {
-                b.spans
-                    .iter()
+                let reach = b.spans.iter().chain(if b.role == Role::Overlay {
+                    b.members.iter()
+                } else {
+                    [].iter()
+                });
+                reach
                     .flat_map(|&g| std::iter::once(g).chain(ancestors[g].iter().copied()))
                     .collect()
             })

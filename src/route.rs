@@ -25,6 +25,8 @@ use std::collections::{BinaryHeap, HashMap};
 pub const LINK_LABEL_SIZE: f32 = 12.0;
 const CLEAR: f32 = 14.0;
 const BEND: f32 = 40.0;
+/// Links keep this far from nodes they do not end at.
+const NEAR: f32 = 6.0;
 
 /// One routed link.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +49,8 @@ enum Owner {
     Solid,
     /// A group frame: crossed only by links with an end inside it.
     Group(EntId),
+    /// The clearance around a node: crossed only by the node's own links.
+    Near(EntId),
 }
 
 struct Grid {
@@ -186,6 +190,7 @@ impl<'a> Router<'a> {
                 xs.extend([r.x - CLEAR, r.right() + CLEAR, r.cx()]);
                 ys.extend([r.y - CLEAR, r.bottom() + CLEAR, r.cy()]);
                 obstacles.push((r, Owner::Solid));
+                obstacles.push((r.inflate(NEAR), Owner::Near(EntId(i as u32))));
                 if r.w > 80.0 {
                     xs.extend([r.x + r.w / 4.0, r.x + 3.0 * r.w / 4.0]);
                 }
@@ -282,8 +287,8 @@ impl<'a> Router<'a> {
             .or_else(|| self.astar(k, from, to, &starts, &goals, used, false));
         let Some(path) = path else {
             // No route on the grid (should not happen): a plain Z between facing sides.
-            let a = self.l.get(from).map_or(Rect::default(), |p| p.rect);
-            let b = self.l.get(to).map_or(Rect::default(), |p| p.rect);
+            let a = self.l.link_end(from).map_or(Rect::default(), |p| p.rect);
+            let b = self.l.link_end(to).map_or(Rect::default(), |p| p.rect);
             return if b.x >= a.right() || b.right() <= a.x {
                 let (x0, x1) = if b.x >= a.right() {
                     (a.right(), b.x)
@@ -360,6 +365,7 @@ impl<'a> Router<'a> {
             .map(|o| match o {
                 Owner::Solid => false,
                 Owner::Group(grp) => self.allowed(*grp, from, to),
+                Owner::Near(n) => *n == from || *n == to,
             })
             .collect();
         let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
@@ -543,12 +549,16 @@ pub fn contains(m: &Model, g: EntId, e: EntId) -> bool {
     {
         return spans.iter().any(|s| m.is_within(*s, g));
     }
+    // An overlay reaches into every group that holds one of its members.
+    if let EntKind::Overlay { members, .. } = &m.get(e).kind {
+        return members.iter().any(|x| m.is_within(*x, g));
+    }
     false
 }
 
 /// Candidate ports on `a` for a link whose other end is `b`.
 fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
-    let (Some(pa), Some(pb)) = (l.get(a), l.get(b)) else {
+    let (Some(pa), Some(pb)) = (l.link_end(a), l.link_end(b)) else {
         return Vec::new();
     };
     let r = pa.rect;
