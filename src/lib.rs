@@ -142,9 +142,14 @@ pub fn check(text: &str) -> Vec<Diagnostic> {
     front(text, &Options::default()).1
 }
 
-/// [`check`] with options.
+/// [`check`] with options; also reads the custom icons the spec names.
 pub fn check_with_options(text: &str, opts: &Options) -> Vec<Diagnostic> {
-    front(text, opts).1
+    let (model, mut diags) = front(text, opts);
+    if let Some(m) = model {
+        diags.extend(icons::load(&m, &opts.icons).1);
+        diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    }
+    diags
 }
 
 /// Stages 1–3: the model when there is no error, and every diagnostic in source order.
