@@ -758,11 +758,40 @@ impl Ctx<'_> {
         }
         // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
         //     unlinked things becomes a block near 4:3 instead of one long line.
-        let area: f32 = size
+        // The row width is the one whose block of rows comes closest to a 4:3 page (for a
+        // rightward flow, 3:4), judged on the widest rank.
+        let widest_layer = layers
             .iter()
-            .map(|s| (s.0 + ITEM_GAP) * (s.1 + RANK_GAP))
-            .sum();
-        let max_cross = (area.sqrt() * 1.25).max(WRAP_MIN);
+            .max_by(|a, b| {
+                let wa: f32 = a.iter().map(|&i| size[i].0).sum();
+                let wb: f32 = b.iter().map(|&i| size[i].0).sum();
+                wa.total_cmp(&wb)
+            })
+            .cloned()
+            .unwrap_or_default();
+        let k = widest_layer.len().max(1);
+        let avg_w = widest_layer
+            .iter()
+            .map(|&i| size[i].0 + ITEM_GAP)
+            .sum::<f32>()
+            / k as f32;
+        let avg_h = widest_layer
+            .iter()
+            .map(|&i| size[i].1 + RANK_GAP)
+            .fold(0.0, f32::max);
+        let target: f32 = if down { 4.0 / 3.0 } else { 3.0 / 4.0 };
+        let best_cols = (1..=k)
+            .min_by(|&a, &b| {
+                let aspect = |c: usize| {
+                    let rows = k.div_ceil(c) as f32;
+                    let (w, h) = (c as f32 * avg_w, rows * avg_h);
+                    let r = if down { w / h } else { h / w };
+                    (r / target).ln().abs()
+                };
+                aspect(a).total_cmp(&aspect(b))
+            })
+            .unwrap_or(k);
+        let max_cross = (best_cols as f32 * avg_w + 1.0).max(WRAP_MIN);
         let mut wrapped: Vec<Vec<usize>> = Vec::new();
         for layer in layers {
             let mut row: Vec<usize> = Vec::new();
