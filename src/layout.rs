@@ -182,7 +182,8 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     }
     let height = top + ch + MARGIN;
     // 4. Overlays around their members; split where one box would take in other nodes.
-    let overlays = place_overlays(m, text, &boxes);
+    let canvas = Rect::new(0.0, 0.0, width, height);
+    let overlays = place_overlays(m, text, &boxes, canvas);
     // 5. Round.
     let mut out = Layout {
         width: width.ceil(),
@@ -197,7 +198,12 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
 
 /// Places the boxes of every overlay: first around all members; while a box would take in a
 /// node that is not a member, it is split by the members' parents, then member by member.
-fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Vec<OverlayBox> {
+fn place_overlays(
+    m: &Model,
+    text: &dyn Measure,
+    boxes: &[Option<Placed>],
+    canvas: Rect,
+) -> Vec<OverlayBox> {
     let mut out = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         let EntKind::Overlay { members, .. } = &e.kind else {
@@ -259,10 +265,11 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
             parts.push((r, part));
         }
         parts.sort_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)));
-        let parent_rect = e
-            .parent
-            .and_then(|p| boxes[p.index()].as_ref())
-            .map(|p| p.rect);
+        let parent_rect = Some(
+            e.parent
+                .and_then(|p| boxes[p.index()].as_ref())
+                .map_or(canvas, |p| p.rect),
+        );
         for (k, (bb, part)) in parts.into_iter().enumerate() {
             let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
             let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
@@ -1204,11 +1211,48 @@ impl Ctx<'_> {
                     .filter(|o| m.is_within(*o, e))
                     .map(|o| self.anchor_in_body(e, o).0)
                     .collect();
-                let want = if inside.is_empty() {
+                let mut want = if inside.is_empty() {
                     w / 2.0
                 } else {
                     inside.iter().sum::<f32>() / inside.len() as f32
                 };
+                // A gateway right above a zone column's title would have to route its link
+                // around it: move it over the nearest gap between columns instead.
+                if side == Side::Top {
+                    let cols: Vec<(Rect, Option<Rect>)> = m
+                        .get(e)
+                        .children
+                        .iter()
+                        .filter(|c| matches!(m.get(**c).kind, EntKind::ZoneColumn { .. }))
+                        .map(|c| {
+                            let (x, y) = self.rel[c.index()];
+                            let f = &self.frames[c.index()];
+                            (
+                                Rect::new(x, y, f.w, f.h),
+                                f.label.as_ref().map(|l| l.rect.translate(x, y)),
+                            )
+                        })
+                        .collect();
+                    let blocked = cols.iter().any(|(_, t)| {
+                        t.is_some_and(|t| {
+                            want + ICON / 2.0 + 8.0 > t.x && want - ICON / 2.0 - 8.0 < t.right()
+                        })
+                    });
+                    let cols: Vec<Rect> = cols.into_iter().map(|(c, _)| c).collect();
+                    if blocked && cols.len() > 1 {
+                        let gaps: Vec<f32> = cols
+                            .windows(2)
+                            .map(|p| (p[0].right() + p[1].x) / 2.0)
+                            .collect();
+                        if let Some(g) = gaps
+                            .iter()
+                            .copied()
+                            .min_by(|a, b| (a - want).abs().total_cmp(&(b - want).abs()))
+                        {
+                            want = g;
+                        }
+                    }
+                }
                 let lw = self.frames[b.index()]
                     .label
                     .as_ref()

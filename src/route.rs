@@ -219,6 +219,15 @@ impl<'a> Router<'a> {
                 obstacles.push((lr, Owner::Solid));
             }
         }
+        // Overlay labels are text like any other.
+        for o in &l.overlays {
+            if let Some(t) = &o.placed.label {
+                let lr = t.rect.inflate(2.0);
+                xs.extend([lr.x - 6.0, lr.right() + 6.0]);
+                ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
+                obstacles.push((lr, Owner::Solid));
+            }
+        }
         // Ports of every link end.
         for link in &m.links {
             for (a, b) in [(link.from, link.to), (link.to, link.from)] {
@@ -599,7 +608,16 @@ fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
             offs.push((centre - 12.0, 8.0));
             offs.push((centre + 12.0, 8.0));
         }
+        // Ports closer than 6 px are one port (the cheaper), so two links never run a hair
+        // apart on nearly the same line.
+        let mut kept: Vec<(f32, f32)> = Vec::new();
         for (v, c) in offs {
+            match kept.iter_mut().find(|(k, _)| (k - v).abs() < 6.0) {
+                Some(k) => k.1 = k.1.min(c),
+                None => kept.push((v, c)),
+            }
+        }
+        for (v, c) in kept {
             let (x, y) = match side {
                 Side::Top => (v, r.y),
                 Side::Bottom => (v, r.bottom()),
@@ -674,6 +692,11 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
     if let Some(t) = &l.title {
         taken.push(t.rect);
     }
+    taken.extend(
+        l.overlays
+            .iter()
+            .filter_map(|o| o.placed.label.as_ref().map(|t| t.rect)),
+    );
     let all: Vec<Vec<Point>> = routes.links.iter().map(|r| r.points.clone()).collect();
     let frames: Vec<Rect> = m
         .entities
@@ -700,9 +723,36 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         });
         let mut best: Option<(f32, Rect)> = None;
         for (a, b) in &segs {
-            for (fi, f) in [0.5f32, 0.35, 0.65, 0.2, 0.8].iter().enumerate() {
-                let cx = a.0 + (b.0 - a.0) * f;
-                let cy = a.1 + (b.1 - a.1) * f;
+            let vertical = a.0 == b.0;
+            let spots = [0.5f32, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9]
+                .iter()
+                .enumerate()
+                .flat_map(|(fi, f)| {
+                    // On the line (on its halo), or just beside it.
+                    [
+                        (0.0f32, 0.0f32, 0.0f32),
+                        (1.0, 4.0, 3.0),
+                        (-1.0, 4.0, 3.0),
+                        (1.0, 16.0, 250.0),
+                        (-1.0, 16.0, 250.0),
+                    ]
+                    .map(|(side, gap, cost)| (fi as f32 + cost, *f, side, gap))
+                });
+            for (fi, f, side, gap) in spots {
+                let cx = a.0
+                    + (b.0 - a.0) * f
+                    + if vertical {
+                        side * (w / 2.0 + gap)
+                    } else {
+                        0.0
+                    };
+                let cy = a.1
+                    + (b.1 - a.1) * f
+                    + if vertical {
+                        0.0
+                    } else {
+                        side * (h / 2.0 + gap - 1.0)
+                    };
                 let cand = Rect::new(snap(cx - w / 2.0), snap(cy - h / 2.0), w.ceil(), h.ceil());
                 if cand.x < 0.0
                     || cand.y < 0.0
@@ -733,7 +783,7 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                                 && halo.bottom() <= fr.bottom())
                     })
                     .count() as f32;
-                let score = straddles * 100.0 + fi as f32;
+                let score = straddles * 100.0 + fi;
                 if best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, cand));
                 }
