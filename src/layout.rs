@@ -51,7 +51,7 @@ const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
 const SUBNET_CHANNEL: f32 = 22.0;
 /// Ranks are wrapped into rows only past this width (px).
-const WRAP_MIN: f32 = 1100.0;
+const WRAP_MIN: f32 = 1600.0;
 
 /// How a label's x relates to its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
