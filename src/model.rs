@@ -365,7 +365,21 @@ impl Builder<'_> {
     fn build(&mut self) {
         let spec = self.spec;
         // 1. Declare every id, so references can point forward.
-        for r in &spec.regions {
+        for (k, r) in spec.regions.iter().enumerate() {
+            if let Some(first) = spec.regions[..k].iter().find(|o| o.code.value == r.code.value) {
+                self.diags.push(
+                    Diagnostic::error(
+                        r.code.span,
+                        format!("region {} is declared twice", r.code.value),
+                    )
+                    .with_related(first.code.span, "first declared")
+                    .with_hint(format!(
+                        "declare each AWS region once and put all its VPCs and nodes in `{}`",
+                        first.id.value
+                    )),
+                );
+                continue;
+            }
             let c = self.cloud();
             let info = regions::lookup(&r.code.value);
             let label = match (&r.label, info) {
