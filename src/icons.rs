@@ -44,6 +44,9 @@ pub struct IconOptions {
     pub aws_icons: Option<PathBuf>,
     /// Let `icon` paths point outside the spec's folder.
     pub allow_outside: bool,
+    /// The AWS icon folder for specs that name none (`aws_icons` in `archdraw.toml`);
+    /// [`IconOptions::aws_icons`] and the spec's `aws_icons` come first.
+    pub default_aws_icons: Option<PathBuf>,
 }
 
 /// The files a model's icons come from (for watching them).
@@ -72,12 +75,16 @@ pub fn load(m: &Model, opts: &IconOptions) -> (Icons, Vec<Diagnostic>) {
             Err(d) => diags.push(d),
         }
     }
-    let aws_dir = opts.aws_icons.clone().or_else(|| {
-        aws_dir_from_spec.map(|p| match &opts.base_dir {
-            Some(b) => b.join(&p.value),
-            None => PathBuf::from(&p.value),
+    let aws_dir = opts
+        .aws_icons
+        .clone()
+        .or_else(|| {
+            aws_dir_from_spec.map(|p| match &opts.base_dir {
+                Some(b) => b.join(&p.value),
+                None => PathBuf::from(&p.value),
+            })
         })
-    });
+        .or_else(|| opts.default_aws_icons.clone());
     if let Some(dir) = aws_dir {
         if !dir.is_dir() {
             diags.push(

@@ -27,6 +27,7 @@ pub mod regions;
 pub mod render;
 pub mod route;
 pub mod scene;
+pub mod schema;
 pub mod spec;
 pub mod text;
 pub mod validate;
@@ -71,25 +72,40 @@ pub struct Diagram {
     pub warnings: Vec<Diagnostic>,
     /// The limits it was compiled under (the PNG pixel budget applies when rendering).
     pub limits: limits::Limits,
+    /// The theme it was drawn in: [`Options::theme`], else the spec's, else
+    /// [`Options::default_theme`], else light.
+    pub theme: spec::Theme,
+    /// With the `auto` theme, the scene in the dark palette: the SVG carries both (the PNG and
+    /// [`Diagram::scene`] are light).
+    pub dark_scene: Option<scene::Scene>,
 }
 
-/// How to compile: limits, and where files a spec names (custom icons) are looked up.
+/// How to compile: limits, theme, and where files a spec names (custom icons) are looked up.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub limits: limits::Limits,
     pub icons: icons::IconOptions,
+    /// A theme that overrides the spec's `[diagram] theme` (e.g. from `--theme`).
+    pub theme: Option<spec::Theme>,
+    /// The theme of specs that do not choose one (e.g. from a project's `archdraw.toml`).
+    pub default_theme: Option<spec::Theme>,
 }
 
 impl Diagram {
     /// Renders one format. PNG can fail only on its pixel budget.
     pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::png::PngError> {
         Ok(match format {
-            Format::Svg => render::svg::render(&self.scene).into_bytes(),
+            Format::Svg => self.svg(&render::svg::SvgOptions::default()).into_bytes(),
             Format::Png => render::png::render(&self.scene, scale, self.limits.png_pixels)?,
             Format::Json => {
                 render::json::render(&self.model, &self.layout, &self.routes).into_bytes()
             }
         })
+    }
+
+    /// The SVG, with options (id prefix, inline sizing); with both palettes for `auto`.
+    pub fn svg(&self, opts: &render::svg::SvgOptions) -> String {
+        render::svg::render_with(&self.scene, self.dark_scene.as_ref(), opts)
     }
 }
 
@@ -125,7 +141,14 @@ fn compile_inner(
     }
     let layout = layout::layout(&model, measure);
     let routes = route::route(&model, &layout, measure);
-    let scene = scene::scene(&model, &layout, &routes, &icons);
+    let theme = opts
+        .theme
+        .or(model.theme)
+        .or(opts.default_theme)
+        .unwrap_or_default();
+    let scene = scene::scene_with_theme(&model, &layout, &routes, &icons, theme);
+    let dark_scene = (theme == spec::Theme::Auto)
+        .then(|| scene::scene_with_theme(&model, &layout, &routes, &icons, spec::Theme::Dark));
     Ok(Diagram {
         model,
         layout,
@@ -133,6 +156,8 @@ fn compile_inner(
         scene,
         warnings: diags,
         limits: opts.limits,
+        theme,
+        dark_scene,
     })
 }
 

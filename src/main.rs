@@ -1,13 +1,24 @@
-//! The `archdraw` command line: render, check, watch, serve and list kinds.
+//! The `archdraw` command line: render, check, watch, serve, list kinds, and the tooling
+//! around them (JSON Schema, shell completions, man pages, mdBook preprocessor).
 
+#[path = "cli/batch.rs"]
+mod batch;
+#[path = "cli/config.rs"]
+mod config;
+#[path = "cli/inputs.rs"]
+mod inputs;
+#[path = "cli/mdbook.rs"]
+mod mdbook;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/watch.rs"]
 mod watch;
 
 use archdraw::diag::{Diagnostic, SourceFile};
+use archdraw::spec::Theme;
 use archdraw::{Diagram, Format};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use inputs::Input;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,7 +32,7 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "archdraw", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render specs/*.toml --format svg,png,json --out-dir out\n  archdraw render spec.toml --format png --scale 2 -o docs/net.png\n  archdraw check specs/ohio-network.toml\n  archdraw watch specs/*.toml --format svg,png\n  archdraw serve specs/ohio-network.toml --open\n\nRender flags (see `archdraw render --help`): --format, -o/--output, --out-dir, --scale,\n--message-format, --quiet.\n\nExit status: 0 ok, 1 spec errors, 2 usage or I/O errors."
+    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render docs --format svg,png --out-dir build/diagrams\n  archdraw render --check docs          # CI: exit 1 when a committed output is stale\n  archdraw render spec.toml --format png --scale 2 -o docs/net.png\n  archdraw check                        # every spec below the current folder\n  archdraw watch specs/*.toml --format svg,png\n  archdraw serve specs/ohio-network.toml --open\n\nRender flags (see `archdraw render --help`): --format, -o/--output, --out-dir, --scale,\n--theme, --check, --jobs, --config, --message-format, --quiet. Defaults come from the\nfirst archdraw.toml in the current folder or its parents.\n\nExit status: 0 ok, 1 spec errors (or stale outputs with --check), 2 usage or I/O errors."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,9 +41,18 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Render specs to SVG, PNG and/or JSON (beside each spec unless -o/--out-dir).
-    Render(RenderArgs),
-    /// Check specs for errors without writing anything.
+    /// Render specs, or every spec in folders, to SVG, PNG and/or JSON.
+    ///
+    /// Outputs go beside each spec, or into --out-dir keeping the folder tree. Specs are
+    /// rendered in parallel (--jobs); an output whose bytes did not change is not written
+    /// again (its modification time stays). With --check nothing is written: every output is
+    /// rendered in memory and compared with the file on disk, and the command exits 1 naming
+    /// each one that is missing or out of date.
+    #[command(
+        after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render docs --out-dir build/diagrams -f svg,png\n  archdraw render 'docs/**/*.toml'\n  archdraw render --check docs\n\nA folder is searched for specs recursively (hidden folders, target/ and node_modules/\nskipped): a .toml file is a spec when it has a table of the spec language ([diagram],\n[regions.…], [nodes.…], [[links]], …); archdraw.toml, Cargo.toml, pyproject.toml and\nbook.toml never are. Files named on the command line are always specs."
+    )]
+    Render(RenderCmd),
+    /// Check specs (or every spec in folders; default: the current folder) without writing.
     Check(CheckArgs),
     /// Render specs, then re-render each one whenever it changes, until Ctrl-C.
     ///
@@ -43,6 +63,7 @@ enum Command {
     /// render; a save that does not change the content makes none. Prints one line per render,
     /// or the diagnostics when the spec is wrong, in which case the last good outputs stay on
     /// disk untouched. With --serve, also serves a live preview page (see `archdraw serve`).
+    /// Folders given are searched for specs once, at the start.
     #[command(
         after_help = "Examples:\n  archdraw watch specs/ohio-network.toml\n  archdraw watch specs/*.toml --format svg,png --out-dir build\n  archdraw watch spec.toml --serve --open\n\nCtrl-C stops watching (exit status 0)."
     )]
@@ -61,27 +82,92 @@ enum Command {
     Serve(ServeArgs),
     /// List every node kind of the catalogue, with its default label and category.
     Kinds,
+    /// Print the JSON Schema (draft-07) of the spec language, for editor completion and
+    /// validation.
+    ///
+    /// Save it (`archdraw schema > archdraw.schema.json`) and point your editor at it: with
+    /// Taplo or the Even Better TOML extension, a first line `#:schema ./archdraw.schema.json`
+    /// in a spec does it. The same file is schema/archdraw.schema.json in archdraw's
+    /// repository.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  archdraw completions bash > ~/.local/share/bash-completion/completions/archdraw\n  archdraw completions zsh > ~/.zfunc/_archdraw\n  archdraw completions fish > ~/.config/fish/completions/archdraw.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a folder.
+    #[command(
+        after_help = "Examples:\n  archdraw man | man -l -\n  archdraw man --out-dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write archdraw.1 and archdraw-<command>.1 into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
+    /// mdBook preprocessor: replaces ```archdraw code blocks with the rendered SVG.
+    ///
+    /// In book.toml:
+    ///
+    ///     [preprocessor.archdraw]
+    ///     command = "archdraw mdbook"
+    ///
+    /// A block holds a spec, or `file = "path/to/spec.toml"` (relative to the chapter's
+    /// file). Errors are reported as `src/chapter.md:LINE:COL: error: …` and fail the build.
+    /// `theme = "light" | "dark" | "auto"` in [preprocessor.archdraw] (default auto: follows
+    /// the book's theme) applies to specs that choose none.
+    Mdbook(mdbook::MdbookArgs),
 }
 
+/// Specs, outputs and what to draw: shared by render, watch and serve.
 #[derive(Args, Debug)]
 struct RenderArgs {
-    /// Spec files to render (rendered in parallel).
-    #[arg(required = true, value_name = "SPEC")]
+    /// Spec files, folders to search for specs, or quoted globs.
+    #[arg(required = true, value_name = "SPEC|DIR|GLOB")]
     specs: Vec<PathBuf>,
-    /// Output formats, comma-separated: svg, png, json.
-    #[arg(short, long, value_name = "FORMATS", default_value = "svg", value_parser = parse_formats)]
-    format: Formats,
+    /// Output formats, comma-separated: svg, png, json [default: svg, or `format` in
+    /// archdraw.toml].
+    #[arg(short, long, value_name = "FORMATS", value_parser = parse_formats)]
+    format: Option<Formats>,
     /// Output file (one spec only). With several formats, its extension is replaced per format.
     #[arg(short, long, value_name = "PATH", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
-    /// Folder for the outputs (created if missing); default: beside each spec.
+    /// Folder for the outputs (created if missing), keeping the tree of searched folders
+    /// [default: beside each spec, or `out_dir` in archdraw.toml].
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// PNG resolution: pixels per diagram px (e.g. 2 for high-DPI screens).
-    #[arg(long, value_name = "N", default_value_t = 1.0, value_parser = parse_scale)]
-    scale: f32,
+    /// PNG resolution: pixels per diagram px, e.g. 2 for high-DPI screens [default: 1, or
+    /// `scale` in archdraw.toml].
+    #[arg(long, value_name = "N", value_parser = parse_scale)]
+    scale: Option<f32>,
+    /// Colour theme for every spec, overriding its `[diagram] theme`: light, dark, or auto
+    /// (the SVG follows the reader's light or dark preference; the PNG is light).
+    #[arg(long, value_name = "THEME", value_parser = parse_theme)]
+    theme: Option<Theme>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Args, Debug)]
+struct RenderCmd {
+    #[command(flatten)]
+    render: RenderArgs,
+    /// Write nothing: render in memory and exit 1 naming every output that is missing or
+    /// differs from the file on disk (for CI: "the committed diagrams are stale").
+    #[arg(long)]
+    check: bool,
+    #[command(flatten)]
+    jobs: Jobs,
+}
+
+#[derive(Args, Debug)]
+struct Jobs {
+    /// Specs worked on at once [default: the number of CPUs]. The outputs do not depend on it.
+    #[arg(short, long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
 }
 
 #[derive(Args, Debug)]
@@ -131,9 +217,11 @@ struct ServerArgs {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// Spec files to check.
-    #[arg(required = true, value_name = "SPEC")]
+    /// Spec files, folders to search for specs, or quoted globs [default: the current folder].
+    #[arg(value_name = "SPEC|DIR|GLOB")]
     specs: Vec<PathBuf>,
+    #[command(flatten)]
+    jobs: Jobs,
     #[command(flatten)]
     common: Common,
 }
@@ -150,12 +238,20 @@ struct Common {
     /// input-bytes, entities, links, depth, label-chars, links-per-node, png-pixels.
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_limit)]
     limit: Vec<(String, u64)>,
-    /// Folder of AWS's Architecture Icons package: matching kinds use those icons.
+    /// Folder of AWS's Architecture Icons package: matching kinds use those icons [default:
+    /// the spec's `aws_icons`, else `aws_icons` in archdraw.toml].
     #[arg(long, value_name = "DIR")]
     aws_icons: Option<PathBuf>,
     /// Let `icon = "…"` paths point outside the spec's folder.
     #[arg(long)]
     allow_icons_outside: bool,
+    /// Project config to use [default: the first archdraw.toml in the current folder or one of
+    /// its parents].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Ignore any archdraw.toml.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
 }
 
 fn parse_limit(s: &str) -> Result<(String, u64), String> {
@@ -170,25 +266,90 @@ fn parse_limit(s: &str) -> Result<(String, u64), String> {
     Ok((k.trim().to_string(), v))
 }
 
-/// Library options for one spec: the limits and icon settings of the command line, with icon
-/// paths relative to the spec's folder.
-fn options(c: &Common, spec: &Path) -> archdraw::Options {
-    let mut limits = archdraw::limits::Limits::default();
-    for (k, v) in &c.limit {
-        // Validated by the argument parser.
-        let _ = limits.set(k, *v);
-    }
-    let base = match spec.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    archdraw::Options {
-        limits,
-        icons: archdraw::icons::IconOptions {
-            base_dir: Some(base),
+fn parse_theme(s: &str) -> Result<Theme, String> {
+    Theme::parse(s.trim()).ok_or_else(|| format!("unknown theme `{s}` (use light, dark or auto)"))
+}
+
+/// Everything a render needs besides the spec: the command line over `archdraw.toml` over the
+/// defaults.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub formats: Vec<Format>,
+    pub output: Option<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+    pub scale: f32,
+    pub quiet: bool,
+    /// Compare with the files on disk instead of writing (`render --check`).
+    pub check: bool,
+    limits: archdraw::limits::Limits,
+    theme: Option<Theme>,
+    default_theme: Option<Theme>,
+    aws_icons: Option<PathBuf>,
+    default_aws_icons: Option<PathBuf>,
+    allow_icons_outside: bool,
+}
+
+impl Settings {
+    fn new(c: &Common, cfg: Option<&config::Config>) -> Settings {
+        let mut limits = archdraw::limits::Limits::default();
+        for (k, v) in &c.limit {
+            // Validated by the argument parser.
+            let _ = limits.set(k, *v);
+        }
+        Settings {
+            formats: cfg
+                .and_then(|c| c.format.clone())
+                .unwrap_or_else(|| vec![Format::Svg]),
+            output: None,
+            out_dir: cfg.and_then(|c| c.out_dir.clone()),
+            scale: cfg.and_then(|c| c.scale).unwrap_or(1.0),
+            quiet: c.quiet,
+            check: false,
+            limits,
+            theme: None,
+            default_theme: cfg.and_then(|c| c.theme),
             aws_icons: c.aws_icons.clone(),
-            allow_outside: c.allow_icons_outside,
-        },
+            default_aws_icons: cfg.and_then(|c| c.aws_icons.clone()),
+            allow_icons_outside: c.allow_icons_outside,
+        }
+    }
+
+    fn for_render(a: &RenderArgs, cfg: Option<&config::Config>) -> Settings {
+        let mut s = Settings::new(&a.common, cfg);
+        if let Some(f) = &a.format {
+            s.formats = f.0.clone();
+        }
+        if a.output.is_some() {
+            s.output = a.output.clone();
+            s.out_dir = None;
+        }
+        if a.out_dir.is_some() {
+            s.out_dir = a.out_dir.clone();
+        }
+        if let Some(scale) = a.scale {
+            s.scale = scale;
+        }
+        s.theme = a.theme;
+        s
+    }
+
+    /// Library options for one spec: icon paths relative to the spec's folder.
+    pub(crate) fn options(&self, spec: &Path) -> archdraw::Options {
+        let base = match spec.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        archdraw::Options {
+            limits: self.limits,
+            icons: archdraw::icons::IconOptions {
+                base_dir: Some(base),
+                aws_icons: self.aws_icons.clone(),
+                allow_outside: self.allow_icons_outside,
+                default_aws_icons: self.default_aws_icons.clone(),
+            },
+            theme: self.theme,
+            default_theme: self.default_theme,
+        }
     }
 }
 
@@ -224,54 +385,133 @@ fn parse_scale(s: &str) -> Result<f32, String> {
     Ok(v)
 }
 
+/// What became of one output file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileState {
+    /// Written (it was missing or different).
+    Written,
+    /// Already on disk with the same bytes: not touched.
+    Unchanged,
+    /// `--check`: on disk with other bytes.
+    Stale,
+    /// `--check`: not on disk.
+    Missing,
+}
+
+/// What one spec's render did: every output with its fate, and the time it took.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub files: Vec<(PathBuf, FileState)>,
+    pub ms: f64,
+}
+
 /// What happened to one spec.
-enum Outcome {
-    /// Rendered: (files written, elapsed ms, warnings).
-    Done(Vec<PathBuf>, f64),
+pub(crate) enum Outcome {
+    /// Rendered (or checked).
+    Done(Report),
     /// Spec errors (diagnostics already printed).
     Invalid,
     /// I/O or environment error.
     Failed,
 }
 
-struct Printer {
+/// Where a message goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Prints progress lines (stdout), diagnostics and errors (stderr). A buffered printer keeps
+/// its messages for [`Printer::emit`], so that a batch prints each spec's messages together and
+/// in the order of the specs, whatever order they finished in.
+pub(crate) struct Printer {
     color: bool,
     json: bool,
     lock: std::sync::Mutex<()>,
+    buffer: Option<std::sync::Mutex<Vec<(Stream, String)>>>,
 }
 
 impl Printer {
-    fn diagnostics(&self, src: &SourceFile, diags: &[Diagnostic]) {
+    /// A printer like this one that keeps its messages.
+    fn buffered(&self) -> Printer {
+        Printer {
+            color: self.color,
+            json: self.json,
+            lock: std::sync::Mutex::new(()),
+            buffer: Some(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    /// The messages kept so far.
+    fn take(&self) -> Vec<(Stream, String)> {
+        match &self.buffer {
+            Some(b) => std::mem::take(&mut *b.lock().unwrap_or_else(|p| p.into_inner())),
+            None => Vec::new(),
+        }
+    }
+
+    fn write(&self, stream: Stream, text: String) {
+        if let Some(b) = &self.buffer {
+            b.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((stream, text));
+            return;
+        }
+        self.emit(vec![(stream, text)]);
+    }
+
+    /// Prints messages kept by a buffered printer.
+    fn emit(&self, msgs: Vec<(Stream, String)>) {
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut err = std::io::stderr().lock();
+        for (stream, text) in msgs {
+            let _ = match stream {
+                Stream::Out => std::io::stdout().lock().write_all(text.as_bytes()),
+                Stream::Err => std::io::stderr().lock().write_all(text.as_bytes()),
+            };
+        }
+    }
+
+    fn diagnostics(&self, src: &SourceFile, diags: &[Diagnostic]) {
+        let mut text = String::new();
         for d in diags {
             if self.json {
-                let _ = writeln!(err, "{}", src.to_json(d));
+                text.push_str(&src.to_json(d).to_string());
+                text.push('\n');
             } else {
-                let _ = write!(err, "{}", src.render(d, self.color));
+                text.push_str(&src.render(d, self.color));
             }
+        }
+        if !text.is_empty() {
+            self.write(Stream::Err, text);
         }
     }
 
     fn error(&self, file: Option<&Path>, msg: &str) {
-        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        if self.json {
+        let text = if self.json {
             let file = file.map(|f| f.display().to_string());
             let obj = serde_json::json!({
                 "file": file, "line": 0, "column": 0,
                 "severity": "error", "message": msg, "hint": null
             });
-            let _ = writeln!(std::io::stderr(), "{obj}");
+            format!("{obj}\n")
         } else if self.color {
-            let _ = writeln!(std::io::stderr(), "\x1b[1;31merror:\x1b[0m {msg}");
+            format!("\x1b[1;31merror:\x1b[0m {msg}\n")
         } else {
-            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            format!("error: {msg}\n")
+        };
+        self.write(Stream::Err, text);
+    }
+
+    /// A hint after errors (human messages only).
+    fn note(&self, msg: &str) {
+        if !self.json {
+            self.write(Stream::Err, format!("hint: {msg}\n"));
         }
     }
 
     fn line(&self, msg: &str) {
-        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(std::io::stdout(), "{msg}");
+        self.write(Stream::Out, format!("{msg}\n"));
     }
 }
 
@@ -282,7 +522,17 @@ fn printer(c: &Common) -> Printer {
             && std::env::var_os("NO_COLOR").is_none(),
         json: c.message_format == MessageFormat::Json,
         lock: std::sync::Mutex::new(()),
+        buffer: None,
     }
+}
+
+/// Whether a long batch may show a progress bar: on a terminal, for people, never in CI.
+fn progress_allowed(c: &Common) -> bool {
+    !c.quiet
+        && c.message_format == MessageFormat::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
 /// Reads a spec; an unreadable file is an I/O failure, invalid UTF-8 a spec error.
@@ -324,14 +574,15 @@ fn source_from_bytes(
     }
 }
 
-/// Where each format of `spec` goes.
-fn output_paths(spec: &Path, args: &RenderArgs) -> Vec<(Format, PathBuf)> {
-    args.format
-        .0
+/// Where each format of a spec goes: `-o`, else `--out-dir` (below it, the spec's folder
+/// relative to the folder it was found in), else beside the spec.
+fn output_paths(input: &Input, s: &Settings) -> Vec<(Format, PathBuf)> {
+    let spec = &input.path;
+    s.formats
         .iter()
         .map(|&f| {
-            let path = if let Some(o) = &args.output {
-                if args.format.0.len() == 1 {
+            let path = if let Some(o) = &s.output {
+                if s.formats.len() == 1 {
                     o.clone()
                 } else {
                     o.with_extension(f.extension())
@@ -343,8 +594,8 @@ fn output_paths(spec: &Path, args: &RenderArgs) -> Vec<(Format, PathBuf)> {
                 let mut name = stem;
                 name.push(".");
                 name.push(f.extension());
-                match &args.out_dir {
-                    Some(d) => d.join(name),
+                match &s.out_dir {
+                    Some(d) => d.join(&input.rel_dir).join(name),
                     None => spec.with_file_name(name),
                 }
             };
@@ -378,13 +629,24 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-fn render_one(spec: &Path, args: &RenderArgs, p: &Printer) -> Outcome {
+/// Whether `path` holds exactly `bytes`: `None` when it does not exist.
+fn same_on_disk(path: &Path, bytes: &[u8]) -> std::io::Result<Option<bool>> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() != bytes.len() as u64 => Ok(Some(false)),
+        Ok(m) if m.is_file() => Ok(Some(std::fs::read(path)? == bytes)),
+        Ok(_) => Ok(Some(false)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn render_one(input: &Input, s: &Settings, p: &Printer) -> Outcome {
     let start = Instant::now();
-    let src = match read_spec(spec, p) {
-        Ok(s) => s,
+    let src = match read_spec(&input.path, p) {
+        Ok(src) => src,
         Err(o) => return o,
     };
-    render_source(spec, &src, args, p, start).outcome
+    render_source(input, &src, s, p, start).outcome
 }
 
 /// One output format and its bytes.
@@ -395,21 +657,25 @@ struct Rendered {
     outcome: Outcome,
     /// The diagnostics printed: the errors, or the warnings when the spec rendered.
     diagnostics: Vec<Diagnostic>,
-    /// The compiled diagram and the bytes written per format, when everything was written.
+    /// The compiled diagram and the bytes of every format, when every output is on disk.
     diagram: Option<(Diagram, Vec<FormatBytes>)>,
     /// The message printed for an I/O or render failure.
     failure: Option<String>,
 }
 
-/// Compiles a spec's source and writes its outputs: the one render path of `render` and
-/// `watch`. Prints diagnostics and errors; nothing is written unless every format rendered.
+/// Compiles a spec's source and writes its outputs: the one render path of `render`, `watch`
+/// and `serve`. Prints diagnostics and errors; nothing is written unless every format
+/// rendered, and an output whose bytes are already on disk is not written again. With
+/// `--check`, compares with the files on disk instead, printing an error for each output
+/// that is missing or differs.
 fn render_source(
-    spec: &Path,
+    input: &Input,
     src: &SourceFile,
-    args: &RenderArgs,
+    s: &Settings,
     p: &Printer,
     start: Instant,
 ) -> Rendered {
+    let spec = &input.path;
     let failed = |msg: String| {
         p.error(Some(spec), &msg);
         Rendered {
@@ -419,7 +685,7 @@ fn render_source(
             failure: Some(msg),
         }
     };
-    let diagram = match archdraw::compile_with_options(&src.text, &options(&args.common, spec)) {
+    let diagram = match archdraw::compile_with_options(&src.text, &s.options(spec)) {
         Ok(d) => d,
         Err(diags) => {
             p.diagnostics(src, &diags);
@@ -434,74 +700,96 @@ fn render_source(
     p.diagnostics(src, &diagram.warnings);
     // Render every format in memory first: nothing is written unless all succeed.
     let mut outputs = Vec::new();
-    for (f, path) in output_paths(spec, args) {
-        match diagram.render(f, args.scale) {
+    for (f, path) in output_paths(input, s) {
+        match diagram.render(f, s.scale) {
             Ok(bytes) => outputs.push((f, path, bytes)),
             Err(e) => return failed(format!("{}: {e}", spec.display())),
         }
     }
-    let mut written = Vec::new();
+    let mut files = Vec::new();
     let mut bytes_out = Vec::new();
     for (f, path, bytes) in outputs {
-        if let Err(e) = write_atomic(&path, &bytes) {
-            return failed(format!("cannot write {}: {e}", path.display()));
+        let same = match same_on_disk(&path, &bytes) {
+            Ok(same) => same,
+            Err(e) => return failed(format!("cannot read {}: {e}", path.display())),
+        };
+        let state = match (s.check, same) {
+            (_, Some(true)) => FileState::Unchanged,
+            (true, Some(false)) => FileState::Stale,
+            (true, None) => FileState::Missing,
+            (false, _) => {
+                if let Err(e) = write_atomic(&path, &bytes) {
+                    return failed(format!("cannot write {}: {e}", path.display()));
+                }
+                FileState::Written
+            }
+        };
+        match state {
+            FileState::Stale => p.error(
+                Some(&path),
+                &format!(
+                    "{} is out of date: it differs from what {} renders",
+                    path.display(),
+                    spec.display()
+                ),
+            ),
+            FileState::Missing => p.error(
+                Some(&path),
+                &format!(
+                    "{} is missing: {} renders it",
+                    path.display(),
+                    spec.display()
+                ),
+            ),
+            _ => {}
         }
-        written.push(path);
+        files.push((path, state));
         bytes_out.push((f, bytes));
     }
+    let on_disk = files
+        .iter()
+        .all(|(_, st)| matches!(st, FileState::Written | FileState::Unchanged));
     Rendered {
-        outcome: Outcome::Done(written, start.elapsed().as_secs_f64() * 1000.0),
+        outcome: Outcome::Done(Report {
+            files,
+            ms: start.elapsed().as_secs_f64() * 1000.0,
+        }),
         diagnostics: diagram.warnings.clone(),
-        diagram: Some((diagram, bytes_out)),
+        diagram: on_disk.then_some((diagram, bytes_out)),
         failure: None,
     }
 }
 
-/// The progress line of one render: `specs/x.toml → x.svg, x.png in 3.1 ms`.
-fn done_line(spec: &Path, files: &[PathBuf], ms: f64) -> String {
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| {
-            f.file_name().map_or_else(
-                || f.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
-    format!("{} → {} in {ms:.1} ms", spec.display(), names.join(", "))
+fn file_name(f: &Path) -> String {
+    f.file_name().map_or_else(
+        || f.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
-fn run_parallel<F>(specs: &[PathBuf], f: F) -> Vec<Outcome>
-where
-    F: Fn(&Path) -> Outcome + Sync,
-{
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(specs.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
-        specs.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= specs.len() {
-                    break;
-                }
-                let out = f(&specs[i]);
-                *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(out);
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or(Outcome::Failed)
-        })
-        .collect()
+/// The progress line of one render: `specs/x.toml → x.svg, x.png in 3.1 ms`, with
+/// ` (unchanged)` when no file had to be written, or ` (unchanged: x.png)` for some.
+fn done_line(spec: &Path, r: &Report) -> String {
+    let names: Vec<String> = r.files.iter().map(|(f, _)| file_name(f)).collect();
+    let unchanged: Vec<String> = r
+        .files
+        .iter()
+        .filter(|(_, st)| *st == FileState::Unchanged)
+        .map(|(f, _)| file_name(f))
+        .collect();
+    let tail = if unchanged.is_empty() {
+        String::new()
+    } else if unchanged.len() == r.files.len() {
+        " (unchanged)".to_string()
+    } else {
+        format!(" (unchanged: {})", unchanged.join(", "))
+    };
+    format!(
+        "{} → {} in {:.1} ms{tail}",
+        spec.display(),
+        names.join(", "),
+        r.ms
+    )
 }
 
 /// A path made absolute with symlinks resolved where it exists, for comparing outputs with
@@ -527,33 +815,121 @@ fn normalise(p: &Path) -> PathBuf {
 fn exit_code(outcomes: &[Outcome]) -> ExitCode {
     if outcomes.iter().any(|o| matches!(o, Outcome::Failed)) {
         ExitCode::from(2)
-    } else if outcomes.iter().any(|o| matches!(o, Outcome::Invalid)) {
+    } else if outcomes.iter().any(|o| match o {
+        Outcome::Invalid => true,
+        Outcome::Done(r) => r
+            .files
+            .iter()
+            .any(|(_, st)| matches!(st, FileState::Stale | FileState::Missing)),
+        Outcome::Failed => false,
+    }) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn cmd_render(args: RenderArgs) -> ExitCode {
+/// Loads the project config for a command; `Err` is the exit code of a bad config.
+fn load_config(c: &Common, p: &Printer) -> Result<Option<config::Config>, ExitCode> {
+    config::load(c.config.as_deref(), c.no_config, p).map_err(|()| ExitCode::from(2))
+}
+
+/// The specs of the arguments; prints the arguments that gave none.
+fn find_specs(args: &[PathBuf], p: &Printer) -> inputs::Found {
+    let found = inputs::expand(args);
+    for (arg, msg) in &found.problems {
+        p.error(Some(arg), msg);
+    }
+    found
+}
+
+/// The summary line of a batch: `12 specs: 20 written, 16 unchanged, 1 with errors, in 1.23 s`.
+fn summary(outcomes: &[Outcome], problems: usize, check: bool, secs: f64) -> String {
+    let count = |want: FileState| {
+        outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Done(r) => Some(r.files.iter().filter(|(_, st)| *st == want).count()),
+                _ => None,
+            })
+            .sum::<usize>()
+    };
+    let errors = problems
+        + outcomes
+            .iter()
+            .filter(|o| !matches!(o, Outcome::Done(_)))
+            .count();
+    let n = outcomes.len();
+    let specs = if n == 1 { "spec" } else { "specs" };
+    if check {
+        format!(
+            "{n} {specs}: {} up to date, {} out of date, {} missing, {errors} with errors, in {secs:.2} s",
+            count(FileState::Unchanged),
+            count(FileState::Stale),
+            count(FileState::Missing),
+        )
+    } else {
+        format!(
+            "{n} {specs}: {} written, {} unchanged, {errors} with errors, in {secs:.2} s",
+            count(FileState::Written),
+            count(FileState::Unchanged),
+        )
+    }
+}
+
+fn cmd_render(cmd: RenderCmd) -> ExitCode {
+    let args = &cmd.render;
     let p = printer(&args.common);
-    if let Err(code) = check_outputs(&args, &p) {
+    let cfg = match load_config(&args.common, &p) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut s = Settings::for_render(args, cfg.as_ref());
+    s.check = cmd.check;
+    let found = find_specs(&args.specs, &p);
+    if found.inputs.is_empty() {
+        return ExitCode::from(2);
+    }
+    if let Err(code) = check_outputs(&s, &found.inputs, &p) {
         return code;
     }
-    let outcomes = run_parallel(&args.specs, |spec| {
-        let o = render_one(spec, &args, &p);
-        if let Outcome::Done(files, ms) = &o {
-            if !args.common.quiet {
-                p.line(&done_line(spec, files, *ms));
+    let start = Instant::now();
+    let outcomes = batch::run(
+        &found.inputs,
+        batch::jobs(cmd.jobs.jobs),
+        &p,
+        progress_allowed(&args.common).then_some(if s.check { "checking" } else { "rendering" }),
+        |input, p| {
+            let o = render_one(input, &s, p);
+            if let (Outcome::Done(r), false) = (&o, s.quiet) {
+                if !s.check {
+                    p.line(&done_line(&input.path, r));
+                } else if r.files.iter().all(|(_, st)| *st == FileState::Unchanged) {
+                    p.line(&format!("{}: up to date", input.path.display()));
+                }
             }
-        }
-        o
+            o
+        },
+    );
+    let elapsed = start.elapsed().as_secs_f64();
+    if !s.quiet && (found.searched || found.inputs.len() > 1) {
+        p.line(&summary(&outcomes, found.problems.len(), s.check, elapsed));
+    }
+    let stale = outcomes.iter().any(|o| {
+        matches!(o, Outcome::Done(r) if r.files.iter().any(|(_, st)| matches!(st, FileState::Stale | FileState::Missing)))
     });
+    if stale {
+        p.note("run the same command without --check to update them");
+    }
+    if !found.problems.is_empty() {
+        return ExitCode::from(2);
+    }
     exit_code(&outcomes)
 }
 
 /// Refuses `-o` with several specs, and outputs that would overwrite a spec or each other.
-fn check_outputs(args: &RenderArgs, p: &Printer) -> Result<(), ExitCode> {
-    if args.output.is_some() && args.specs.len() > 1 {
+fn check_outputs(s: &Settings, specs: &[Input], p: &Printer) -> Result<(), ExitCode> {
+    if s.output.is_some() && specs.len() > 1 {
         p.error(
             None,
             "-o/--output takes one spec; use --out-dir for several",
@@ -561,10 +937,12 @@ fn check_outputs(args: &RenderArgs, p: &Printer) -> Result<(), ExitCode> {
         return Err(ExitCode::from(2));
     }
     // Refuse outputs that would overwrite a spec or each other.
-    let inputs: Vec<PathBuf> = args.specs.iter().map(|s| normalise(s)).collect();
-    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
-    for spec in &args.specs {
-        for (_, out) in output_paths(spec, args) {
+    let inputs: std::collections::HashSet<PathBuf> =
+        specs.iter().map(|s| normalise(&s.path)).collect();
+    let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    for input in specs {
+        let spec = &input.path;
+        for (_, out) in output_paths(input, s) {
             let key = normalise(&out);
             if inputs.contains(&key) {
                 let msg = format!(
@@ -574,7 +952,7 @@ fn check_outputs(args: &RenderArgs, p: &Printer) -> Result<(), ExitCode> {
                 p.error(Some(spec), &msg);
                 return Err(ExitCode::from(2));
             }
-            if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(other) = seen.get(&key) {
                 let msg = format!(
                     "{} and {} would both write {}; render them into different folders",
                     other.display(),
@@ -584,42 +962,102 @@ fn check_outputs(args: &RenderArgs, p: &Printer) -> Result<(), ExitCode> {
                 p.error(Some(spec), &msg);
                 return Err(ExitCode::from(2));
             }
-            seen.push((key, spec));
+            seen.insert(key, spec);
         }
     }
     Ok(())
 }
 
+/// Settings and specs for `watch` and `serve`; `Err` is the exit code.
+fn watch_setup(args: &RenderArgs, p: &Printer) -> Result<(Settings, Vec<Input>), ExitCode> {
+    let cfg = load_config(&args.common, p)?;
+    let s = Settings::for_render(args, cfg.as_ref());
+    let found = find_specs(&args.specs, p);
+    if !found.problems.is_empty() || found.inputs.is_empty() {
+        return Err(ExitCode::from(2));
+    }
+    Ok((s, found.inputs))
+}
+
 fn cmd_watch(args: WatchArgs) -> ExitCode {
     let p = printer(&args.render.common);
-    let s = &args.server;
-    let serve = args.serve || s.port.is_some() || s.host.is_some() || s.open;
-    let server = serve.then_some(s);
-    watch::run(&args.render, &args.watch, server, &p)
+    let (s, specs) = match watch_setup(&args.render, &p) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let sv = &args.server;
+    let serve = args.serve || sv.port.is_some() || sv.host.is_some() || sv.open;
+    let server = serve.then_some(sv);
+    watch::run(&s, specs, &args.watch, server, &p)
 }
 
 fn cmd_serve(args: ServeArgs) -> ExitCode {
     let p = printer(&args.render.common);
-    watch::run(&args.render, &args.watch, Some(&args.server), &p)
+    let (s, specs) = match watch_setup(&args.render, &p) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    watch::run(&s, specs, &args.watch, Some(&args.server), &p)
 }
 
 fn cmd_check(args: CheckArgs) -> ExitCode {
     let p = printer(&args.common);
-    let outcomes = run_parallel(&args.specs, |spec| {
-        let src = match read_spec(spec, &p) {
-            Ok(s) => s,
-            Err(o) => return o,
-        };
-        let diags = archdraw::check_with_options(&src.text, &options(&args.common, spec));
-        p.diagnostics(&src, &diags);
-        if archdraw::diag::has_errors(&diags) {
-            return Outcome::Invalid;
-        }
-        if !args.common.quiet {
-            p.line(&format!("{}: ok", spec.display()));
-        }
-        Outcome::Done(Vec::new(), 0.0)
-    });
+    let cfg = match load_config(&args.common, &p) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let s = Settings::new(&args.common, cfg.as_ref());
+    let specs = if args.specs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.specs.clone()
+    };
+    let found = find_specs(&specs, &p);
+    if found.inputs.is_empty() {
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    let outcomes = batch::run(
+        &found.inputs,
+        batch::jobs(args.jobs.jobs),
+        &p,
+        progress_allowed(&args.common).then_some("checking"),
+        |input, p| {
+            let spec = &input.path;
+            let src = match read_spec(spec, p) {
+                Ok(s) => s,
+                Err(o) => return o,
+            };
+            let diags = archdraw::check_with_options(&src.text, &s.options(spec));
+            p.diagnostics(&src, &diags);
+            if archdraw::diag::has_errors(&diags) {
+                return Outcome::Invalid;
+            }
+            if !s.quiet {
+                p.line(&format!("{}: ok", spec.display()));
+            }
+            Outcome::Done(Report {
+                files: Vec::new(),
+                ms: 0.0,
+            })
+        },
+    );
+    if !s.quiet && (found.searched || found.inputs.len() > 1) {
+        let ok = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Done(_)))
+            .count();
+        let n = outcomes.len();
+        p.line(&format!(
+            "{n} {}: {ok} ok, {} with errors, in {:.2} s",
+            if n == 1 { "spec" } else { "specs" },
+            n - ok + found.problems.len(),
+            start.elapsed().as_secs_f64()
+        ));
+    }
+    if !found.problems.is_empty() {
+        return ExitCode::from(2);
+    }
     exit_code(&outcomes)
 }
 
@@ -634,6 +1072,43 @@ fn cmd_kinds() -> ExitCode {
         "\nGroup kinds ([groups.x] kind = …): {}",
         archdraw::model::GROUP_KINDS.join(", ")
     );
+    ExitCode::SUCCESS
+}
+
+fn cmd_schema() -> ExitCode {
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(archdraw::schema::schema_json().as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn cmd_completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "archdraw", &mut out);
+    let _ = std::io::stdout().lock().write_all(&out);
+    ExitCode::SUCCESS
+}
+
+fn cmd_man(out_dir: Option<PathBuf>) -> ExitCode {
+    let cmd = Cli::command();
+    match out_dir {
+        None => {
+            let mut out = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
+                eprintln!("error: cannot render the man page: {e}");
+                return ExitCode::from(2);
+            }
+            let _ = std::io::stdout().lock().write_all(&out);
+        }
+        Some(dir) => {
+            if let Err(e) =
+                std::fs::create_dir_all(&dir).and_then(|()| clap_mangen::generate_to(cmd, &dir))
+            {
+                eprintln!("error: cannot write man pages to {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     ExitCode::SUCCESS
 }
 
@@ -652,5 +1127,92 @@ fn main() -> ExitCode {
         Command::Watch(a) => cmd_watch(a),
         Command::Serve(a) => cmd_serve(a),
         Command::Kinds => cmd_kinds(),
+        Command::Schema => cmd_schema(),
+        Command::Completions { shell } => cmd_completions(shell),
+        Command::Man { out_dir } => cmd_man(out_dir),
+        Command::Mdbook(a) => mdbook::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The `archdraw …` command lines in the code blocks of a markdown file, as words.
+    fn documented_commands(md: &str) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        let mut in_code = false;
+        for line in md.lines() {
+            let t = line.trim_start();
+            if t.starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            if !in_code {
+                continue;
+            }
+            let mut cmd = t;
+            for prefix in ["$ ", "- run: ", "run: ", "entry: ", "command = \"", "exec "] {
+                cmd = cmd.strip_prefix(prefix).unwrap_or(cmd);
+            }
+            if let Some(i) = cmd.find("command -v archdraw || ") {
+                cmd = &cmd[i + 23..];
+            }
+            if !cmd.starts_with("archdraw ") {
+                continue;
+            }
+            let end = [" #", " |", " >", " &&", " ||", "\"", ";"]
+                .iter()
+                .filter_map(|e| cmd.find(e))
+                .min()
+                .unwrap_or(cmd.len());
+            let words = cmd[..end]
+                .split_whitespace()
+                .map(|w| w.trim_matches('\'').to_string())
+                .collect();
+            out.push(words);
+        }
+        out
+    }
+
+    #[test]
+    fn every_command_line_in_the_docs_is_valid() {
+        let docs = [
+            ("README.md", include_str!("../README.md")),
+            ("docs/spec.md", include_str!("../docs/spec.md")),
+            ("docs/ci.md", include_str!("../docs/ci.md")),
+        ];
+        let mut n = 0;
+        for (name, text) in docs {
+            for words in documented_commands(text) {
+                n += 1;
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+                    assert!(
+                        matches!(e.kind(), DisplayHelp | DisplayVersion),
+                        "{name}: `{}` does not parse:\n{e}",
+                        words.join(" ")
+                    );
+                }
+            }
+        }
+        assert!(n >= 30, "found {n} command lines");
+        // The hooks of .pre-commit-hooks.yaml: entry + args.
+        let hooks = include_str!("../.pre-commit-hooks.yaml");
+        let entries: Vec<&str> = hooks
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("entry: "))
+            .collect();
+        assert_eq!(entries.len(), 2);
+        for e in entries {
+            let mut words: Vec<&str> = e.split_whitespace().collect();
+            words.push(".");
+            Cli::try_parse_from(&words).unwrap_or_else(|err| panic!("{e} .: {err}"));
+        }
     }
 }

@@ -146,7 +146,8 @@ pub struct Model {
     pub title: Option<String>,
     /// The spec's `aws_icons` folder, if any.
     pub aws_icons: Option<Sp<String>>,
-    pub theme: Theme,
+    /// The spec's `theme`, if it sets one.
+    pub theme: Option<Theme>,
     pub direction: Direction,
     pub entities: Vec<Entity>,
     /// Top-level entities: outside nodes and the cloud box, in file order.
@@ -366,7 +367,10 @@ impl Builder<'_> {
         let spec = self.spec;
         // 1. Declare every id, so references can point forward.
         for (k, r) in spec.regions.iter().enumerate() {
-            if let Some(first) = spec.regions[..k].iter().find(|o| o.code.value == r.code.value) {
+            if let Some(first) = spec.regions[..k]
+                .iter()
+                .find(|o| o.code.value == r.code.value)
+            {
                 self.diags.push(
                     Diagnostic::error(
                         r.code.span,

@@ -242,10 +242,24 @@ fn frame_style(
     }
 }
 
-/// Builds the scene.
+/// Builds the scene in the spec's theme (light unless it says `dark`; `auto` gives the light
+/// scene, see [`scene_with_theme`]).
 pub fn scene(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> Scene {
-    let pal = match m.theme {
-        Theme::Light => &LIGHT,
+    scene_with_theme(m, l, routes, icons, m.theme.unwrap_or_default())
+}
+
+/// Builds the scene with a given theme's palette. `Auto` uses the light palette: an SVG that
+/// follows the reader's colour scheme is written from the light and the dark scene together
+/// ([`crate::render::svg::render_auto`]).
+pub fn scene_with_theme(
+    m: &Model,
+    l: &Layout,
+    routes: &Routes,
+    icons: &Icons,
+    theme: Theme,
+) -> Scene {
+    let pal = match theme {
+        Theme::Light | Theme::Auto => &LIGHT,
         Theme::Dark => &DARK,
     };
     let mut b = Builder {

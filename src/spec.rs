@@ -42,6 +42,23 @@ pub enum Theme {
     #[default]
     Light,
     Dark,
+    /// Both palettes in the SVG, the dark one under `@media (prefers-color-scheme: dark)`;
+    /// the PNG is light.
+    Auto,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+            Theme::Auto => "auto",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        THEMES.iter().find(|(n, _)| *n == s).map(|(_, t)| *t)
+    }
 }
 
 /// Subnet tier; decides the row inside a VPC and the frame colour.
@@ -106,7 +123,8 @@ pub struct DiagramSpec {
     pub title: Option<Sp<String>>,
     /// Folder of AWS's Architecture Icons package, relative to the spec.
     pub aws_icons: Option<Sp<String>>,
-    pub theme: Theme,
+    /// The theme the spec asks for; `None` leaves it to the caller (default light).
+    pub theme: Option<Theme>,
     pub direction: Direction,
 }
 
@@ -224,7 +242,8 @@ pub struct Spec {
     pub declared: Vec<String>,
 }
 
-const TOP_KEYS: &[&str] = &[
+/// The top-level tables of a spec.
+pub const TOP_KEYS: &[&str] = &[
     "diagram",
     "cloud",
     "regions",
@@ -237,6 +256,82 @@ const TOP_KEYS: &[&str] = &[
     "groups",
     "links",
 ];
+
+// The keys each table accepts. The parser checks keys against these lists and
+// `schema::schema()` describes exactly these (a test compares them).
+pub const DIAGRAM_KEYS: &[&str] = &["title", "theme", "direction", "aws_icons"];
+pub const CLOUD_KEYS: &[&str] = &["label"];
+pub const REGION_KEYS: &[&str] = &["code", "label", "zones"];
+pub const VPC_KEYS: &[&str] = &["region", "cidr", "label"];
+pub const SUBNET_KEYS: &[&str] = &["vpc", "zone", "cidr", "tier", "label"];
+pub const GATEWAY_KEYS: &[&str] = &["type", "vpc", "subnet", "region", "in", "label"];
+pub const LOAD_BALANCER_KEYS: &[&str] = &["type", "subnets", "label"];
+pub const ROUTE_TABLE_KEYS: &[&str] = &["vpc", "subnets", "routes", "label"];
+/// The keys of one entry of a route table's `routes`.
+pub const ROUTE_KEYS: &[&str] = &["to", "via"];
+pub const NODE_KEYS: &[&str] = &["kind", "in", "label", "icon"];
+pub const GROUP_KEYS: &[&str] = &["kind", "in", "span", "label"];
+pub const LINK_KEYS: &[&str] = &["from", "to", "label", "style", "arrow"];
+
+/// Every table with the keys it accepts (`routes` entries as `route_tables.routes`).
+pub const TABLE_KEYS: &[(&str, &[&str])] = &[
+    ("diagram", DIAGRAM_KEYS),
+    ("cloud", CLOUD_KEYS),
+    ("regions", REGION_KEYS),
+    ("vpcs", VPC_KEYS),
+    ("subnets", SUBNET_KEYS),
+    ("gateways", GATEWAY_KEYS),
+    ("load_balancers", LOAD_BALANCER_KEYS),
+    ("route_tables", ROUTE_TABLE_KEYS),
+    ("route_tables.routes", ROUTE_KEYS),
+    ("nodes", NODE_KEYS),
+    ("groups", GROUP_KEYS),
+    ("links", LINK_KEYS),
+];
+
+// The values of the enumerated keys.
+pub const THEMES: &[(&str, Theme)] = &[
+    ("light", Theme::Light),
+    ("dark", Theme::Dark),
+    ("auto", Theme::Auto),
+];
+pub const DIRECTIONS: &[(&str, Direction)] =
+    &[("down", Direction::Down), ("right", Direction::Right)];
+pub const TIERS: &[(&str, Tier)] = &[
+    ("public", Tier::Public),
+    ("private", Tier::Private),
+    ("isolated", Tier::Isolated),
+];
+pub const GATEWAY_TYPES: &[(&str, GatewayType)] = &[
+    ("internet", GatewayType::Internet),
+    ("nat", GatewayType::Nat),
+    ("transit", GatewayType::Transit),
+    ("egress-only", GatewayType::EgressOnly),
+    ("vpn", GatewayType::Vpn),
+    ("customer", GatewayType::Customer),
+];
+pub const LB_TYPES: &[(&str, LbType)] = &[
+    ("application", LbType::Application),
+    ("network", LbType::Network),
+    ("gateway", LbType::Gateway),
+    ("classic", LbType::Classic),
+];
+pub const LINE_STYLES: &[(&str, LineStyle)] = &[
+    ("solid", LineStyle::Solid),
+    ("dashed", LineStyle::Dashed),
+    ("dotted", LineStyle::Dotted),
+];
+pub const ARROWS: &[(&str, Arrow)] = &[
+    ("forward", Arrow::Forward),
+    ("back", Arrow::Back),
+    ("both", Arrow::Both),
+    ("none", Arrow::None),
+];
+
+/// The names of an enumerated key's values.
+pub fn names<T>(values: &[(&'static str, T)]) -> Vec<&'static str> {
+    values.iter().map(|(n, _)| *n).collect()
+}
 
 /// Parses spec text. Returns the spec (as much as could be read) and all diagnostics.
 pub fn parse(text: &str) -> (Spec, Vec<Diagnostic>) {
@@ -266,7 +361,7 @@ pub fn parse(text: &str) -> (Spec, Vec<Diagnostic>) {
             }
             "cloud" => {
                 if let Some(t) = r.table(value, "[cloud]") {
-                    r.check_keys(t, "[cloud]", &["label"]);
+                    r.check_keys(t, "[cloud]", CLOUD_KEYS);
                     spec.cloud = Some(CloudSpec {
                         label: r.opt_str(t, "label"),
                     });
@@ -484,33 +579,19 @@ impl Reader {
     }
 
     fn diagram(&mut self, t: &DeTable) -> DiagramSpec {
-        self.check_keys(
-            t,
-            "[diagram]",
-            &["title", "theme", "direction", "aws_icons"],
-        );
+        self.check_keys(t, "[diagram]", DIAGRAM_KEYS);
         DiagramSpec {
             title: self.opt_str(t, "title"),
             aws_icons: self.opt_str(t, "aws_icons"),
-            theme: self
-                .choice(
-                    t,
-                    "theme",
-                    &[("light", Theme::Light), ("dark", Theme::Dark)],
-                )
-                .map_or(Theme::Light, |s| s.value),
+            theme: self.choice(t, "theme", THEMES).map(|s| s.value),
             direction: self
-                .choice(
-                    t,
-                    "direction",
-                    &[("down", Direction::Down), ("right", Direction::Right)],
-                )
+                .choice(t, "direction", DIRECTIONS)
                 .map_or(Direction::Down, |s| s.value),
         }
     }
 
     fn region(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<RegionSpec> {
-        self.check_keys(t, ctx, &["code", "label", "zones"]);
+        self.check_keys(t, ctx, REGION_KEYS);
         let code = self.req_str(t, "code", ctx, h);
         let label = self.opt_str(t, "label");
         let zones = Self::get(t, "zones").map_or(Vec::new(), |v| self.str_list(v, "zones"));
@@ -523,7 +604,7 @@ impl Reader {
     }
 
     fn vpc(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<VpcSpec> {
-        self.check_keys(t, ctx, &["region", "cidr", "label"]);
+        self.check_keys(t, ctx, VPC_KEYS);
         let region = self.req_str(t, "region", ctx, h);
         let cidr = self.req_str(t, "cidr", ctx, h);
         let label = self.opt_str(t, "label");
@@ -536,20 +617,12 @@ impl Reader {
     }
 
     fn subnet(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<SubnetSpec> {
-        self.check_keys(t, ctx, &["vpc", "zone", "cidr", "tier", "label"]);
+        self.check_keys(t, ctx, SUBNET_KEYS);
         let vpc = self.req_str(t, "vpc", ctx, h);
         let zone = self.req_str(t, "zone", ctx, h);
         let cidr = self.req_str(t, "cidr", ctx, h);
         let has_tier = Self::get(t, "tier").is_some();
-        let tier = self.choice(
-            t,
-            "tier",
-            &[
-                ("public", Tier::Public),
-                ("private", Tier::Private),
-                ("isolated", Tier::Isolated),
-            ],
-        );
+        let tier = self.choice(t, "tier", TIERS);
         if !has_tier {
             self.missing("tier", ctx, h);
         }
@@ -567,20 +640,9 @@ impl Reader {
     }
 
     fn gateway(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<GatewaySpec> {
-        self.check_keys(t, ctx, &["type", "vpc", "subnet", "region", "in", "label"]);
+        self.check_keys(t, ctx, GATEWAY_KEYS);
         let has_type = Self::get(t, "type").is_some();
-        let kind = self.choice(
-            t,
-            "type",
-            &[
-                ("internet", GatewayType::Internet),
-                ("nat", GatewayType::Nat),
-                ("transit", GatewayType::Transit),
-                ("egress-only", GatewayType::EgressOnly),
-                ("vpn", GatewayType::Vpn),
-                ("customer", GatewayType::Customer),
-            ],
-        );
+        let kind = self.choice(t, "type", GATEWAY_TYPES);
         if !has_type {
             self.missing("type", ctx, h);
         }
@@ -637,23 +699,12 @@ impl Reader {
         ctx: &str,
         h: Span,
     ) -> Option<LoadBalancerSpec> {
-        self.check_keys(t, ctx, &["type", "subnets", "label"]);
-        let kind = self
-            .choice(
-                t,
-                "type",
-                &[
-                    ("application", LbType::Application),
-                    ("network", LbType::Network),
-                    ("gateway", LbType::Gateway),
-                    ("classic", LbType::Classic),
-                ],
-            )
-            .or_else(|| {
-                Self::get(t, "type")
-                    .is_none()
-                    .then(|| Sp::new(LbType::Application, h))
-            });
+        self.check_keys(t, ctx, LOAD_BALANCER_KEYS);
+        let kind = self.choice(t, "type", LB_TYPES).or_else(|| {
+            Self::get(t, "type")
+                .is_none()
+                .then(|| Sp::new(LbType::Application, h))
+        });
         let (subnets, subnets_span) = match Self::get(t, "subnets") {
             Some(v) => (self.str_list(v, "subnets"), Span::from(v.span())),
             None => {
@@ -684,7 +735,7 @@ impl Reader {
         ctx: &str,
         h: Span,
     ) -> Option<RouteTableSpec> {
-        self.check_keys(t, ctx, &["vpc", "subnets", "routes", "label"]);
+        self.check_keys(t, ctx, ROUTE_TABLE_KEYS);
         let vpc = self.req_str(t, "vpc", ctx, h);
         let subnets = Self::get(t, "subnets").map_or(Vec::new(), |v| self.str_list(v, "subnets"));
         let mut routes = Vec::new();
@@ -696,7 +747,7 @@ impl Reader {
                         let Some(rt) = self.table(item, &rctx) else {
                             continue;
                         };
-                        self.check_keys(rt, &rctx, &["to", "via"]);
+                        self.check_keys(rt, &rctx, ROUTE_KEYS);
                         let ispan = Span::from(item.span());
                         let to = self.req_str(rt, "to", &rctx, ispan);
                         let via = self.req_str(rt, "via", &rctx, ispan);
@@ -727,7 +778,7 @@ impl Reader {
     }
 
     fn node(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<NodeSpec> {
-        self.check_keys(t, ctx, &["kind", "in", "label", "icon"]);
+        self.check_keys(t, ctx, NODE_KEYS);
         let kind = self.req_str(t, "kind", ctx, h);
         Some(NodeSpec {
             id,
@@ -739,7 +790,7 @@ impl Reader {
     }
 
     fn group(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<GroupSpec> {
-        self.check_keys(t, ctx, &["kind", "in", "span", "label"]);
+        self.check_keys(t, ctx, GROUP_KEYS);
         let kind = self
             .opt_str(t, "kind")
             .unwrap_or_else(|| Sp::new("generic".to_string(), h));
@@ -773,7 +824,7 @@ impl Reader {
             };
             let span = Span::from(item.span());
             let ctx = "[[links]]";
-            self.check_keys(t, ctx, &["from", "to", "label", "style", "arrow"]);
+            self.check_keys(t, ctx, LINK_KEYS);
             let from = self.req_str(t, "from", ctx, span);
             let to = match Self::get(t, "to") {
                 Some(v) => self.str_list(v, "to"),
@@ -784,27 +835,10 @@ impl Reader {
             };
             let label = self.opt_str(t, "label");
             let style = self
-                .choice(
-                    t,
-                    "style",
-                    &[
-                        ("solid", LineStyle::Solid),
-                        ("dashed", LineStyle::Dashed),
-                        ("dotted", LineStyle::Dotted),
-                    ],
-                )
+                .choice(t, "style", LINE_STYLES)
                 .map_or(LineStyle::Solid, |s| s.value);
             let arrow = self
-                .choice(
-                    t,
-                    "arrow",
-                    &[
-                        ("forward", Arrow::Forward),
-                        ("back", Arrow::Back),
-                        ("both", Arrow::Both),
-                        ("none", Arrow::None),
-                    ],
-                )
+                .choice(t, "arrow", ARROWS)
                 .map_or(Arrow::Forward, |s| s.value);
             if let Some(from) = from {
                 if !to.is_empty() {

@@ -292,12 +292,13 @@ fn base64_decodes() {
     assert_eq!(base64_decode("YWJj"), b"abc");
 }
 
-#[test]
-fn live_preview_in_headless_chromium() {
+/// Chromium, or `None` when the test is to be skipped (a message says why); panics when
+/// `ARCHDRAW_BROWSER_TEST=1` asks for it and there is none.
+fn chromium_for_test() -> Option<PathBuf> {
     let wanted = std::env::var("ARCHDRAW_BROWSER_TEST").ok();
     if wanted.as_deref() == Some("0") {
         eprintln!("skipped: ARCHDRAW_BROWSER_TEST=0");
-        return;
+        return None;
     }
     let Some(chromium) = find_chromium() else {
         if wanted.as_deref() == Some("1") {
@@ -311,6 +312,99 @@ fn live_preview_in_headless_chromium() {
             "skipped: no Chromium on PATH (apt-get install chromium); \
              ARCHDRAW_BROWSER_TEST=1 makes this a failure"
         );
+        return None;
+    };
+    Some(chromium)
+}
+
+/// The `auto` theme in a real browser: a standalone SVG follows `prefers-color-scheme`, and
+/// an SVG inlined the way `archdraw mdbook` does follows the page's dark theme class.
+#[test]
+fn auto_theme_follows_the_color_scheme_in_chromium() {
+    let Some(chromium) = chromium_for_test() else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let opts = archdraw::Options {
+        theme: Some(archdraw::spec::Theme::Auto),
+        ..Default::default()
+    };
+    let diagram = archdraw::compile_with_options(NETWORK, &opts).unwrap();
+    let svg_path = d.path().join("auto.svg");
+    std::fs::write(
+        &svg_path,
+        diagram.render(archdraw::Format::Svg, 1.0).unwrap(),
+    )
+    .unwrap();
+    let inline = diagram.svg(&archdraw::render::svg::SvgOptions {
+        id_prefix: "ad0-".into(),
+        responsive: true,
+        dark_ancestors: vec!["html.coal".into(), "html.navy".into(), "html.ayu".into()],
+    });
+    let page = |class: &str| {
+        format!("<!doctype html><html class=\"{class}\"><body>{inline}</body></html>")
+    };
+    std::fs::write(d.path().join("coal.html"), page("coal")).unwrap();
+    std::fs::write(d.path().join("light.html"), page("light")).unwrap();
+
+    let mut b = Browser::launch(&chromium, &d.path().join("chromium-profile"));
+    let background =
+        |b: &mut Browser| b.eval(r#"getComputedStyle(document.querySelector("svg > rect")).fill"#);
+    let scheme = |b: &mut Browser, value: &str| {
+        b.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": value}]}),
+        );
+    };
+    let load = |b: &mut Browser, file: &str, first: bool| {
+        let url = format!("file://{}", d.path().join(file).display());
+        if first {
+            b.open(&url);
+        } else {
+            b.call("Page.navigate", json!({"url": url}));
+        }
+        let end = Instant::now() + WAIT;
+        while b.eval(r#"document.readyState === "complete" && !!document.querySelector("svg > rect") && location.href"#)
+            != json!(url)
+        {
+            assert!(Instant::now() < end, "{file} did not load");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    load(&mut b, "auto.svg", true);
+    scheme(&mut b, "dark");
+    assert_eq!(
+        background(&mut b),
+        "rgb(20, 27, 36)",
+        "dark background in dark mode"
+    );
+    let text = b.eval(r#"getComputedStyle(document.querySelector("svg > text")).fill"#);
+    assert_eq!(text, "rgb(233, 237, 242)", "light text in dark mode");
+    scheme(&mut b, "light");
+    assert_eq!(
+        background(&mut b),
+        "rgb(255, 255, 255)",
+        "white in light mode"
+    );
+    // Inline, the page's theme class decides, not the reader's preference.
+    load(&mut b, "coal.html", false);
+    assert_eq!(
+        background(&mut b),
+        "rgb(20, 27, 36)",
+        "dark under html.coal"
+    );
+    scheme(&mut b, "dark");
+    load(&mut b, "light.html", false);
+    assert_eq!(
+        background(&mut b),
+        "rgb(255, 255, 255)",
+        "light under html.light"
+    );
+}
+
+#[test]
+fn live_preview_in_headless_chromium() {
+    let Some(chromium) = chromium_for_test() else {
         return;
     };
 

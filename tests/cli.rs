@@ -334,10 +334,21 @@ fn several_specs_are_all_rendered_like_one_at_a_time() {
     args.extend(specs.iter().map(String::as_str));
     let r = d.run(&args);
     r.expect_code(0);
-    assert_eq!(r.stdout.lines().count(), names.len(), "{}", r.stdout);
-    for n in names {
-        assert!(r.stdout.contains(&format!("{n}.svg")), "{}", r.stdout);
+    // One line per spec, in the order given, then the summary.
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), names.len() + 1, "{}", r.stdout);
+    for (n, l) in names.iter().zip(&lines) {
+        assert!(
+            l.starts_with(&format!("{n}.toml → {n}.svg")),
+            "{}",
+            r.stdout
+        );
     }
+    assert!(
+        lines[names.len()].starts_with("6 specs: 12 written, 0 unchanged, 0 with errors"),
+        "{}",
+        r.stdout
+    );
 
     // One at a time, for comparison: parallel rendering must not change a byte.
     d.write("single/net.toml", NETWORK);
@@ -634,7 +645,6 @@ fn bad_format_and_missing_args_are_usage_errors() {
         &["render", "x.toml", "-f", "svg,gif"][..],
         &["render", "x.toml", "-f", ""],
         &["render"],
-        &["check"],
         &["frobnicate"],
     ] {
         let r = d.run(args);

@@ -16,10 +16,11 @@
 //! Renders go through [`crate::render_source`], the path of `archdraw render`: same outputs,
 //! same messages, nothing written when the spec is wrong.
 
+use crate::inputs::Input;
 use crate::serve::{self, Hub, SpecInfo, Update};
 use crate::{
     check_outputs, done_line, normalise, render_source, source_from_bytes, Outcome, Printer,
-    RenderArgs, ServerArgs, WatchOpts,
+    ServerArgs, Settings, WatchOpts,
 };
 use archdraw::diag::SourceFile;
 use archdraw::Format;
@@ -70,7 +71,9 @@ enum Msg {
 
 /// One watched spec.
 struct Watched {
-    /// The path as given on the command line: used in messages and for output paths.
+    /// The spec as found from the command line: used in messages and for output paths.
+    input: Input,
+    /// Its path.
     path: PathBuf,
     /// Its dependencies ([`dependencies`]), the spec first.
     deps: Vec<PathBuf>,
@@ -85,9 +88,11 @@ struct Watched {
 }
 
 impl Watched {
-    fn new(path: &Path) -> Watched {
+    fn new(input: &Input) -> Watched {
+        let path = &input.path;
         let deps = vec![path.to_path_buf()];
         Watched {
+            input: input.clone(),
             path: path.to_path_buf(),
             keys: keys(&deps),
             deps,
@@ -141,7 +146,7 @@ fn fingerprint(spec_bytes: &[u8], other_deps: &[PathBuf]) -> u64 {
 }
 
 struct Session<'a> {
-    args: &'a RenderArgs,
+    args: &'a Settings,
     p: &'a Printer,
     specs: Vec<Watched>,
     hub: Option<Arc<Hub>>,
@@ -153,15 +158,17 @@ struct Session<'a> {
 }
 
 pub(crate) fn run(
-    args: &RenderArgs,
+    args: &Settings,
+    specs: Vec<Input>,
     opts: &WatchOpts,
     server: Option<&ServerArgs>,
     p: &Printer,
 ) -> ExitCode {
-    if let Err(code) = check_outputs(args, p) {
+    if let Err(code) = check_outputs(args, &specs, p) {
         return code;
     }
-    for spec in &args.specs {
+    for spec in &specs {
+        let spec = &spec.path;
         if let Err(e) = std::fs::metadata(spec) {
             p.error(Some(spec), &format!("cannot read {}: {e}", spec.display()));
             return ExitCode::from(2);
@@ -187,9 +194,9 @@ pub(crate) fn run(
     };
     let hub = match server {
         Some(s) => {
-            let infos = args
-                .specs
+            let infos = specs
                 .iter()
+                .map(|spec| &spec.path)
                 .map(|spec| SpecInfo {
                     name: spec.display().to_string(),
                     stem: spec
@@ -207,7 +214,7 @@ pub(crate) fn run(
     let mut s = Session {
         args,
         p,
-        specs: args.specs.iter().map(|s| Watched::new(s)).collect(),
+        specs: specs.iter().map(Watched::new).collect(),
         hub,
         watcher,
         dirs: BTreeSet::new(),
@@ -221,7 +228,7 @@ pub(crate) fn run(
     for i in 0..s.specs.len() {
         s.refresh(i);
     }
-    if !args.common.quiet {
+    if !args.quiet {
         let n = s.specs.len();
         let what = if n == 1 { "spec" } else { "specs" };
         p.line(&format!(
@@ -327,7 +334,7 @@ impl Session<'_> {
                     let line =
                         format!("{}: removed; waiting for it to come back", w.path.display());
                     self.publish(i, || Update::Missing);
-                    if !args.common.quiet {
+                    if !args.quiet {
                         p.line(&line);
                     }
                 }
@@ -343,6 +350,7 @@ impl Session<'_> {
         };
         w.missing = false;
         let path = w.path.clone();
+        let input = w.input.clone();
         let spec_hash = fingerprint(&bytes, &[]);
         let src = source_from_bytes(&path, bytes).map_err(|e| *e);
         // The dependencies as this version of the spec names them, hashed before the render
@@ -367,10 +375,11 @@ impl Session<'_> {
                 return;
             }
         };
-        let r = render_source(&path, &src, args, p, start);
+        let r = render_source(&input, &src, args, p, start);
         match r.outcome {
-            Outcome::Done(files, ms) => {
-                let line = done_line(&path, &files, ms);
+            Outcome::Done(report) => {
+                let line = done_line(&path, &report);
+                let (files, ms) = (report.files, report.ms);
                 // The page first, then the line: whoever reads the line finds the server
                 // up to date.
                 if let (Some(hub), Some((diagram, bytes))) = (&self.hub, r.diagram) {
@@ -384,7 +393,7 @@ impl Session<'_> {
                     };
                     let files = files
                         .iter()
-                        .filter_map(|f| f.file_name())
+                        .filter_map(|(f, _)| f.file_name())
                         .map(|n| n.to_string_lossy().into_owned())
                         .collect();
                     let warnings = serve::diagnostics_json(&src, &r.diagnostics);
@@ -399,7 +408,7 @@ impl Session<'_> {
                         },
                     );
                 }
-                if !args.common.quiet {
+                if !args.quiet {
                     p.line(&line);
                 }
             }
