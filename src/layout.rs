@@ -1356,25 +1356,9 @@ impl Ctx<'_> {
 
     /// Centre of `desc`'s body relative to the body origin of its ancestor `group`.
     fn anchor_in_body(&self, group: EntId, desc: EntId) -> (f32, f32) {
-        // Walk up to the child of `group` containing desc, then add that child's rel.
-        let f = &self.frames[desc.index()];
-        let (mut x, mut y) = (f.body.cx(), f.body.cy());
-        let mut cur = desc;
-        while cur != group {
-            x += self.rel[cur.index()].0;
-            y += self.rel[cur.index()].1;
-            let Some(p) = self.m.get(cur).parent else {
-                break;
-            };
-            if p == group {
-                break;
-            }
-            let pb = self.frames[p.index()].body;
-            x += pb.x;
-            y += pb.y;
-            cur = p;
-        }
-        (x, y)
+        let (x, y) = self.anchor(group, desc);
+        let b = self.frames[group.index()].body;
+        (x - b.x, y - b.y)
     }
 
     /// Converts relative placement to absolute boxes, recursively.
