@@ -977,20 +977,7 @@ impl Builder<'_> {
             let p = self.container(r);
             self.m.entities[e.index()].parent = p;
         }
-        // 3. Overlays sit in the nearest common ancestor of their members.
-        for i in 0..self.m.entities.len() {
-            let members = match &self.m.entities[i].kind {
-                EntKind::Overlay { members, .. } if !members.is_empty() => members.clone(),
-                _ => continue,
-            };
-            let mut common: Vec<EntId> = self.m.ancestors(members[0]).collect();
-            for m in &members[1..] {
-                let anc: Vec<EntId> = self.m.ancestors(*m).collect();
-                common.retain(|a| anc.contains(a));
-            }
-            self.m.entities[i].parent = common.first().copied();
-        }
-        // 4. Parent cycles (groups `in` groups).
+        // 3. Parent cycles (groups `in` groups), broken before anything walks up the tree.
         for i in 0..self.m.entities.len() {
             let start = EntId(i as u32);
             let mut seen = vec![start];
@@ -1020,6 +1007,19 @@ impl Builder<'_> {
                 seen.push(p);
                 cur = self.m.get(p).parent;
             }
+        }
+        // 4. Overlays sit in the nearest common ancestor of their members.
+        for i in 0..self.m.entities.len() {
+            let members = match &self.m.entities[i].kind {
+                EntKind::Overlay { members, .. } if !members.is_empty() => members.clone(),
+                _ => continue,
+            };
+            let mut common: Vec<EntId> = self.m.ancestors(members[0]).collect();
+            for m in &members[1..] {
+                let anc: Vec<EntId> = self.m.ancestors(*m).collect();
+                common.retain(|a| anc.contains(a));
+            }
+            self.m.entities[i].parent = common.first().copied();
         }
         // 5. Links.
         for l in &spec.links {
