@@ -446,7 +446,8 @@ struct Reader {
     diags: Vec<Diagnostic>,
 }
 
-fn type_name(v: &DeValue) -> &'static str {
+/// The article and name of a TOML value's type, for messages ("an integer").
+pub fn type_name(v: &DeValue) -> &'static str {
     match v {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",

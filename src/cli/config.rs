@@ -90,17 +90,7 @@ fn find() -> Option<(PathBuf, PathBuf)> {
     None
 }
 
-fn type_name(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
+use archdraw::spec::type_name;
 
 fn join(base: &Path, rel: &str) -> PathBuf {
     let rel = Path::new(rel);
