@@ -52,6 +52,8 @@ const MARGIN: f32 = 24.0;
 const SUBNET_CHANNEL: f32 = 22.0;
 /// Ranks are wrapped into rows only past this width (px).
 const WRAP_MIN: f32 = 1600.0;
+/// The page shape (width ÷ height) that wrapped rows aim at unless the spec sets `aspect`.
+pub const DEFAULT_ASPECT: f32 = 4.0 / 3.0;
 
 /// How a label's x relates to its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -829,8 +831,8 @@ impl Ctx<'_> {
         }
         // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
         //     unlinked things becomes a block near 4:3 instead of one long line.
-        // The row width is the one whose block of rows comes closest to a 4:3 page (for a
-        // rightward flow, 3:4), judged on the widest rank.
+        // The row width is the one whose block of rows comes closest to the diagram's aspect
+        // (default 4:3; for a rightward flow the transpose, 3:4), judged on the widest rank.
         let widest_layer = layers
             .iter()
             .max_by(|a, b| {
@@ -850,7 +852,12 @@ impl Ctx<'_> {
             .iter()
             .map(|&i| size[i].1 + RANK_GAP)
             .fold(0.0, f32::max);
-        let target: f32 = if down { 4.0 / 3.0 } else { 3.0 / 4.0 };
+        let target: f32 = match (self.m.aspect, down) {
+            (None, true) => DEFAULT_ASPECT,
+            (None, false) => 3.0 / 4.0,
+            (Some(a), true) => a,
+            (Some(a), false) => 1.0 / a,
+        };
         let best_cols = (1..=k)
             .min_by(|&a, &b| {
                 let aspect = |c: usize| {
