@@ -49,6 +49,8 @@ const ROW_GAP: f32 = 48.0;
 const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
+/// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
+pub const EDGE: f32 = 8.0;
 const SUBNET_CHANNEL: f32 = 22.0;
 /// Ranks are wrapped into rows only past this width (px).
 const WRAP_MIN: f32 = 1600.0;
@@ -118,6 +120,59 @@ pub struct OverlayBox {
 impl Layout {
     pub fn get(&self, e: EntId) -> Option<&Placed> {
         self.boxes.get(e.index()).and_then(|b| b.as_ref())
+    }
+
+    /// The smallest rectangle holding everything drawn: boxes, icons, labels, overlays and
+    /// the title (`None` for an empty layout).
+    pub fn extent(&self) -> Option<Rect> {
+        let placed = self
+            .boxes
+            .iter()
+            .flatten()
+            .chain(self.overlays.iter().map(|o| &o.placed));
+        let mut rects: Vec<Rect> = Vec::new();
+        for p in placed {
+            rects.push(p.rect);
+            rects.extend(p.icon);
+            rects.extend(p.label.as_ref().map(|t| t.rect));
+        }
+        rects.extend(self.title.as_ref().map(|t| t.rect));
+        let first = *rects.first()?;
+        Some(rects.iter().fold(first, |a, b| a.union(b)))
+    }
+
+    /// Moves everything by (`dx`, `dy`) (the canvas size is left alone).
+    pub fn translate(&mut self, dx: f32, dy: f32) {
+        let placed = self
+            .boxes
+            .iter_mut()
+            .flatten()
+            .chain(self.overlays.iter_mut().map(|o| &mut o.placed));
+        for p in placed {
+            p.rect = p.rect.translate(dx, dy);
+            if let Some(i) = &mut p.icon {
+                *i = i.translate(dx, dy);
+            }
+            if let Some(t) = &mut p.label {
+                t.rect = t.rect.translate(dx, dy);
+            }
+        }
+        if let Some(t) = &mut self.title {
+            t.rect = t.rect.translate(dx, dy);
+        }
+    }
+
+    /// Grows the canvas (moving everything right or down where it must) so that `extent`
+    /// lies at least [`EDGE`] inside it. Returns the move.
+    pub fn fit(&mut self, extent: Rect) -> (f32, f32) {
+        let dx = (EDGE - extent.x).max(0.0).ceil();
+        let dy = (EDGE - extent.y).max(0.0).ceil();
+        if dx > 0.0 || dy > 0.0 {
+            self.translate(dx, dy);
+        }
+        self.width = (self.width + dx).max((extent.right() + dx + EDGE).ceil());
+        self.height = (self.height + dy).max((extent.bottom() + dy + EDGE).ceil());
+        (dx, dy)
     }
 
     /// The box a link to `e` attaches to: its own, or an overlay's first box.
@@ -220,8 +275,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     }
     let height = top + ch + MARGIN;
     // 4. Overlays around their members; split where one box would take in other nodes.
-    let canvas = Rect::new(0.0, 0.0, width, height);
-    let overlays = place_overlays(m, text, &boxes, canvas);
+    let overlays = place_overlays(m, text, &boxes);
     // 5. Round.
     let mut out = Layout {
         width: width.ceil(),
@@ -231,17 +285,17 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         overlays,
     };
     round_all(&mut out);
+    // Overlay boxes and labels can stick out of the canvas (an overlay around a node at the
+    // edge): the canvas grows to hold them.
+    if let Some(ext) = out.extent() {
+        out.fit(ext);
+    }
     out
 }
 
 /// Places the boxes of every overlay: first around all members; while a box would take in a
 /// node that is not a member, it is split by the members' parents, then member by member.
-fn place_overlays(
-    m: &Model,
-    text: &dyn Measure,
-    boxes: &[Option<Placed>],
-    canvas: Rect,
-) -> Vec<OverlayBox> {
+fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Vec<OverlayBox> {
     let mut out = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         let EntKind::Overlay { members, .. } = &e.kind else {
@@ -303,22 +357,29 @@ fn place_overlays(
             parts.push((r, part));
         }
         parts.sort_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)));
-        let parent_rect = Some(
-            e.parent
-                .and_then(|p| boxes[p.index()].as_ref())
-                .map_or(canvas, |p| p.rect),
-        );
+        // Inside the overlay's parent; a top-level overlay's label may go anywhere (the
+        // canvas grows to hold it).
+        let parent_rect = e
+            .parent
+            .and_then(|p| boxes[p.index()].as_ref())
+            .map(|p| p.rect);
         for (k, (bb, part)) in parts.into_iter().enumerate() {
             let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
             let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
             // The label goes just outside a corner of the box, where it hits no other text or
             // node and stays inside the overlay's parent.
-            let spots = [
-                Rect::new(bb.x, bb.bottom() + 2.0, lw, lh),
-                Rect::new(bb.right() - lw, bb.bottom() + 2.0, lw, lh),
-                Rect::new(bb.right() - lw, bb.y - lh - 2.0, lw, lh),
-                Rect::new(bb.x, bb.y - lh - 2.0, lw, lh),
-            ];
+            // Then further out, one line at a time, where several overlays share members.
+            let spots: Vec<Rect> = (0..4)
+                .flat_map(|k| {
+                    let off = k as f32 * (lh + 2.0);
+                    [
+                        Rect::new(bb.x, bb.bottom() + 2.0 + off, lw, lh),
+                        Rect::new(bb.right() - lw, bb.bottom() + 2.0 + off, lw, lh),
+                        Rect::new(bb.right() - lw, bb.y - lh - 2.0 - off, lw, lh),
+                        Rect::new(bb.x, bb.y - lh - 2.0 - off, lw, lh),
+                    ]
+                })
+                .collect();
             let taken: Vec<Rect> = out
                 .iter()
                 .filter_map(|o: &OverlayBox| o.placed.label.as_ref().map(|l| l.rect))
@@ -1021,11 +1082,14 @@ impl Ctx<'_> {
                 .find(|(_, x)| *x == s)
                 .map(|(k, _)| rows.iter().position(|r| r == k).unwrap_or(0))
         };
+        // Several bands in one row stack upwards from its bottom, one slot each.
         let mut band = vec![0.0f32; rows.len()];
-        for (node, subs) in &spanning {
+        let mut slot = vec![0usize; spanning.len()];
+        for (i, (node, subs)) in spanning.iter().enumerate() {
             self.lay(*node);
             if let Some(r) = subs.first().and_then(|s| row_of(*s)) {
-                band[r] = BAND_H;
+                slot[i] = (band[r] / BAND_H) as usize;
+                band[r] += BAND_H;
             }
         }
         // 3. Equal column widths, aligned row heights.
@@ -1046,6 +1110,21 @@ impl Ctx<'_> {
             *h += band[r];
         }
         let zpad = PAD * 0.8;
+        // A band whose icon and label are wider than the subnets it spans widens the columns.
+        for (node, subs) in &spanning {
+            let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));
+            let cis: Vec<usize> = subs.iter().filter_map(|x| col_of(*x)).collect();
+            let (Some(lo), Some(hi)) = (cis.iter().min(), cis.iter().max()) else {
+                continue;
+            };
+            let k = (hi - lo + 1) as f32;
+            let lw = self.frames[node.index()]
+                .label
+                .as_ref()
+                .map_or(0.0, |l| l.rect.w);
+            let need = 2.0 * (ICON / 2.0 + 8.0 + lw + 16.0) + 8.0;
+            col_w = col_w.max((need - (k - 1.0) * (2.0 * zpad + COL_GAP)) / k);
+        }
         let col_w = col_w.ceil();
         for h in row_h.iter_mut() {
             *h = h.ceil();
@@ -1170,7 +1249,7 @@ impl Ctx<'_> {
         }
         let h = rest_y + rh + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
         // 5. Spanning bands: from the centre of the first spanned subnet to the last.
-        for (node, subs) in &spanning {
+        for (i, (node, subs)) in spanning.iter().enumerate() {
             let centres: Vec<f32> = subs
                 .iter()
                 .filter_map(|s| {
@@ -1201,7 +1280,7 @@ impl Ctx<'_> {
                 bx1 = c + half;
             }
             let bh = BAND_H - 12.0;
-            let by = sub_top + row_h[r] - 10.0 - bh;
+            let by = sub_top + row_h[r] - 10.0 - bh - slot[i] as f32 * BAND_H;
             let bw = bx1 - bx0;
             let icon_x = bw / 2.0 - ICON / 2.0;
             let mut label = lab;

@@ -139,8 +139,9 @@ fn compile_inner(
         diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
         return Err(diags);
     }
-    let layout = layout::layout(&model, measure);
-    let routes = route::route(&model, &layout, measure);
+    let mut layout = layout::layout(&model, measure);
+    let mut routes = route::route(&model, &layout, measure);
+    route::fit_canvas(&mut layout, &mut routes);
     let theme = opts
         .theme
         .or(model.theme)

@@ -977,8 +977,77 @@ fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
     out
 }
 
-/// Drops points where the line goes straight on.
+/// Grows the canvas to hold every link and link label too (a long label placed where there
+/// was no room beside its link), moving everything right or down where it must.
+pub fn fit_canvas(l: &mut Layout, r: &mut Routes) {
+    let mut ext = l.extent();
+    for link in &r.links {
+        let rects = link
+            .points
+            .iter()
+            .map(|p| Rect::new(p.0, p.1, 0.0, 0.0))
+            .chain(link.label.as_ref().map(|t| t.rect));
+        for rr in rects {
+            ext = Some(ext.map_or(rr, |e| e.union(&rr)));
+        }
+    }
+    let Some(ext) = ext else { return };
+    let (dx, dy) = l.fit(ext);
+    if dx > 0.0 || dy > 0.0 {
+        for link in &mut r.links {
+            for p in &mut link.points {
+                *p = (p.0 + dx, p.1 + dy);
+            }
+            if let Some(t) = &mut link.label {
+                t.rect = t.rect.translate(dx, dy);
+            }
+        }
+    }
+}
+
+/// Drops points where the line goes straight on, and straightens jogs shorter than a pixel
+/// (a half-pixel port on one end and a whole-pixel one on the other), which would draw as a
+/// zero-length segment.
 fn simplify(pts: Vec<Point>) -> Vec<Point> {
+    let mut pts = straight_on(pts);
+    while let Some(i) = (0..pts.len().saturating_sub(1)).find(|&i| {
+        let (a, b) = (pts[i], pts[i + 1]);
+        (a.0 - b.0).abs() + (a.1 - b.1).abs() < 1.0
+    }) {
+        let n = pts.len();
+        if n == 2 {
+            break;
+        }
+        // The tiny step is along x when the y's match. Move the run before it onto the
+        // other side, unless that run starts at the start port and the run after it does
+        // not end at the end port; then move the run after it.
+        let along_x = pts[i].1 == pts[i + 1].1;
+        let set = |p: &mut Point, v: f32| {
+            if along_x {
+                p.0 = v
+            } else {
+                p.1 = v
+            }
+        };
+        let get = |p: Point| if along_x { p.0 } else { p.1 };
+        if i >= 2 || (i == 1 && i + 2 >= n - 1) {
+            let v = get(pts[i + 1]);
+            set(&mut pts[i], v);
+            set(&mut pts[i - 1], v);
+        } else {
+            let v = get(pts[i]);
+            set(&mut pts[i + 1], v);
+            if i + 2 < n {
+                set(&mut pts[i + 2], v);
+            }
+        }
+        pts = straight_on(pts);
+    }
+    pts
+}
+
+/// Drops repeated points and points where the line goes straight on.
+fn straight_on(pts: Vec<Point>) -> Vec<Point> {
     let mut out: Vec<Point> = Vec::with_capacity(pts.len());
     for p in pts {
         if out.last() == Some(&p) {
@@ -1129,13 +1198,41 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
             }
         }
         let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
+            // No room on or beside the line: the nearest free spot around the middle of its
+            // longest segment, in rings 8 px apart (outside the canvas if need be; the canvas
+            // grows to hold it).
             let (a, b) = segs[0];
-            Rect::new(
-                snap((a.0 + b.0) / 2.0 - w / 2.0),
-                snap((a.1 + b.1) / 2.0 - h / 2.0),
-                w.ceil(),
-                h.ceil(),
-            )
+            let at = |dx: f32, dy: f32| {
+                Rect::new(
+                    snap((a.0 + b.0) / 2.0 - w / 2.0 + dx),
+                    snap((a.1 + b.1) / 2.0 - h / 2.0 + dy),
+                    w.ceil(),
+                    h.ceil(),
+                )
+            };
+            let free = |c: &Rect| {
+                !taken.iter().any(|t| t.intersects(c))
+                    && !all.iter().any(|p| {
+                        p.windows(2)
+                            .any(|s| seg_hits_rect(s[0], s[1], &c.inflate(2.0)))
+                    })
+            };
+            (1..=100)
+                .find_map(|ring| {
+                    let r = ring as f32 * 8.0;
+                    let steps = ring * 2;
+                    let mut ring_spots: Vec<(f32, Rect)> = (0..steps)
+                        .flat_map(|i| {
+                            let t = -r + i as f32 * 8.0;
+                            [(t, -r), (r, t), (-t, r), (-r, -t)]
+                        })
+                        .map(|(dx, dy)| (dx * dx + dy * dy, at(dx, dy)))
+                        .filter(|(_, c)| free(c))
+                        .collect();
+                    ring_spots.sort_by(|x, y| x.0.total_cmp(&y.0));
+                    ring_spots.first().map(|(_, c)| *c)
+                })
+                .unwrap_or_else(|| at(0.0, 0.0))
         });
         taken.push(rect);
         routes.links[k].label = Some(TextBox {
@@ -1161,5 +1258,33 @@ mod tests {
             (5.0, 10.0),
         ]);
         assert_eq!(s, vec![(0.0, 0.0), (0.0, 10.0), (5.0, 10.0)]);
+    }
+
+    #[test]
+    fn simplify_straightens_half_pixel_jogs() {
+        // Half-pixel port on a group, whole-pixel port on a node: one straight line.
+        let s = simplify(vec![
+            (317.5, 221.0),
+            (317.5, 294.0),
+            (317.0, 294.0),
+            (317.0, 301.0),
+        ]);
+        assert_eq!(s, vec![(317.0, 221.0), (317.0, 301.0)]);
+        // A jog right after the start port: the run after it moves.
+        let s = simplify(vec![(157.5, 166.0), (157.0, 166.0), (157.0, 146.0)]);
+        assert_eq!(s, vec![(157.5, 166.0), (157.5, 146.0)]);
+        // A jog in the middle of a longer route moves the run before it.
+        let s = simplify(vec![
+            (0.0, 0.0),
+            (50.0, 0.0),
+            (50.0, 40.0),
+            (50.5, 40.0),
+            (50.5, 80.0),
+            (90.0, 80.0),
+        ]);
+        assert_eq!(s, vec![(0.0, 0.0), (50.5, 0.0), (50.5, 80.0), (90.0, 80.0)]);
+        for w in s.windows(2) {
+            assert!((w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs() >= 1.0);
+        }
     }
 }
