@@ -17,8 +17,12 @@
 use crate::geom::{Point, Rect, Side};
 use crate::layout::{Layout, TextBox};
 use crate::model::{EntId, EntKind, Model, Placement};
+use crate::spatial::RectIndex;
 use crate::text::{Measure, LINE_HEIGHT};
 use std::collections::HashMap;
+
+/// Cell size of the bucket grids that link labels are placed with.
+const INDEX_CELL: f32 = 128.0;
 
 /// Font size of link labels.
 pub const LINK_LABEL_SIZE: f32 = 12.0;
@@ -1079,6 +1083,11 @@ fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
 
 /// 4. Places link labels where they hit nothing.
 fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) {
+    if m.links.iter().all(|x| x.label.is_none()) {
+        return;
+    }
+    // Boxes, labels and link segments in bucket grids, so that a candidate spot is tested
+    // only against what lies near it.
     let mut taken: Vec<Rect> = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
@@ -1102,14 +1111,37 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
             .iter()
             .filter_map(|o| o.placed.label.as_ref().map(|t| t.rect)),
     );
+    let mut index = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for r in taken {
+        index.insert(r, ());
+    }
+    let mut taken = index;
     let all: Vec<Vec<Point>> = routes.links.iter().map(|r| r.points.clone()).collect();
-    let frames: Vec<Rect> = m
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.is_group())
-        .filter_map(|(i, _)| l.boxes.get(i).and_then(|b| b.as_ref()).map(|p| p.rect))
-        .collect();
+    // Each segment under its box grown by the half pixel that `seg_hits_rect` adds.
+    let mut segments = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for (o, p) in all.iter().enumerate() {
+        for (i, s) in p.windows(2).enumerate() {
+            let r = Rect::new(
+                s[0].0.min(s[1].0),
+                s[0].1.min(s[1].1),
+                (s[0].0 - s[1].0).abs(),
+                (s[0].1 - s[1].1).abs(),
+            );
+            segments.insert(r.inflate(0.5), (o, i));
+        }
+    }
+    let hits_segment = |o: usize, i: usize, r: &Rect| seg_hits_rect(all[o][i], all[o][i + 1], r);
+    let mut frames = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for (i, e) in m.entities.iter().enumerate() {
+        if let Some(p) = l
+            .boxes
+            .get(i)
+            .and_then(|b| b.as_ref())
+            .filter(|_| e.is_group())
+        {
+            frames.insert(p.rect, ());
+        }
+    }
     for k in 0..routes.links.len() {
         if routes.links[k].points.len() < 2 {
             continue;
@@ -1166,28 +1198,23 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 {
                     continue;
                 }
-                if taken.iter().any(|t| t.intersects(&cand)) {
+                if taken.any(&cand, |t, _| t.intersects(&cand)) {
                     continue;
                 }
-                let hits_link = all
-                    .iter()
-                    .enumerate()
-                    .any(|(o, p)| o != k && p.windows(2).any(|s| seg_hits_rect(s[0], s[1], &cand)));
+                let hits_link =
+                    segments.any(&cand, |_, &(o, i)| o != k && hits_segment(o, i, &cand));
                 if hits_link {
                     continue;
                 }
                 // Prefer spots that do not straddle a frame line.
                 let halo = cand.inflate(3.0);
-                let straddles = frames
-                    .iter()
-                    .filter(|fr| {
-                        halo.intersects(fr)
-                            && !(halo.x >= fr.x
-                                && halo.right() <= fr.right()
-                                && halo.y >= fr.y
-                                && halo.bottom() <= fr.bottom())
-                    })
-                    .count() as f32;
+                let straddles = frames.count(&halo, |fr, _| {
+                    halo.intersects(fr)
+                        && !(halo.x >= fr.x
+                            && halo.right() <= fr.right()
+                            && halo.y >= fr.y
+                            && halo.bottom() <= fr.bottom())
+                }) as f32;
                 let score = straddles * 100.0 + fi;
                 if best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, cand));
@@ -1211,11 +1238,9 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 )
             };
             let free = |c: &Rect| {
-                !taken.iter().any(|t| t.intersects(c))
-                    && !all.iter().any(|p| {
-                        p.windows(2)
-                            .any(|s| seg_hits_rect(s[0], s[1], &c.inflate(2.0)))
-                    })
+                let near = c.inflate(2.0);
+                !taken.any(c, |t, _| t.intersects(c))
+                    && !segments.any(&near, |_, &(o, i)| hits_segment(o, i, &near))
             };
             (1..=100)
                 .find_map(|ring| {
@@ -1234,7 +1259,7 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 })
                 .unwrap_or_else(|| at(0.0, 0.0))
         });
-        taken.push(rect);
+        taken.insert(rect, ());
         routes.links[k].label = Some(TextBox {
             text: label,
             rect,
