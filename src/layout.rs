@@ -49,6 +49,8 @@ const ROW_GAP: f32 = 48.0;
 const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
+/// The height of the title band inside the top of an overlay box.
+const OVERLAY_TITLE: f32 = 22.0;
 /// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
 pub const EDGE: f32 = 8.0;
 const SUBNET_CHANNEL: f32 = 22.0;
@@ -297,16 +299,40 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
 /// node that is not a member, it is split by the members' parents, then member by member.
 fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Vec<OverlayBox> {
     let mut out = Vec::new();
-    for (i, e) in m.entities.iter().enumerate() {
+    // Members and everything inside member groups, per overlay.
+    let insides: Vec<(usize, Vec<EntId>)> = m
+        .entities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match &e.kind {
+            EntKind::Overlay { members, .. } => Some((
+                i,
+                (0..m.entities.len())
+                    .map(|j| EntId(j as u32))
+                    .filter(|x| members.iter().any(|mm| m.is_within(*x, *mm)))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (oi, (i, inside)) in insides.iter().enumerate() {
+        let (i, e) = (*i, &m.entities[*i]);
         let EntKind::Overlay { members, .. } = &e.kind else {
             continue;
         };
         let ent = EntId(i as u32);
-        // Members and everything inside member groups.
-        let inside: Vec<EntId> = (0..m.entities.len())
-            .map(|j| EntId(j as u32))
-            .filter(|x| members.iter().any(|mm| m.is_within(*x, *mm)))
-            .collect();
+        // An overlay around another one's members (or around the same ones, declared
+        // earlier: a cluster before its service) is drawn 8 px further out.
+        let depth = insides
+            .iter()
+            .enumerate()
+            .filter(|(oj, (_, other))| {
+                *oj != oi
+                    && other.iter().all(|x| inside.contains(x))
+                    && (other.len() < inside.len() || *oj > oi)
+            })
+            .count() as f32;
+        let grow = 8.0 + 8.0 * depth;
         let rect_of = |x: EntId| {
             boxes[x.index()]
                 .as_ref()
@@ -319,7 +345,7 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
                 rs.iter()
                     .skip(1)
                     .fold(first, |a, b| a.union(b))
-                    .inflate(8.0),
+                    .inflate(grow),
             )
         };
         let intrudes = |r: &Rect| {
@@ -332,7 +358,18 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
         let mut pending: Vec<Vec<EntId>> = vec![members.clone()];
         let mut parts: Vec<(Rect, Vec<EntId>)> = Vec::new();
         while let Some(part) = pending.pop() {
-            let Some(r) = bbox(&part) else { continue };
+            let Some(mut r) = bbox(&part) else { continue };
+            // A single member packed close to its neighbours (gateways on a border) gets a
+            // tighter box.
+            if part.len() == 1 {
+                let full = r;
+                for g in [grow / 2.0, 2.0] {
+                    if !intrudes(&r) {
+                        break;
+                    }
+                    r = full.inflate(g - grow);
+                }
+            }
             if part.len() > 1 && intrudes(&r) {
                 let mut parents: Vec<Option<EntId>> =
                     part.iter().map(|x| m.get(*x).parent).collect();
@@ -364,8 +401,76 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
             .and_then(|p| boxes[p.index()].as_ref())
             .map(|p| p.rect);
         for (k, (bb, part)) in parts.into_iter().enumerate() {
-            let lw = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
+            // A label wider than the room from the box's left edge (or to its right edge)
+            // within the parent is shortened with an ellipsis.
+            let label_text = match parent_rect {
+                Some(p) => shorten(
+                    text,
+                    &e.label,
+                    GROUP_LABEL_SIZE,
+                    (p.right() - bb.x).max(bb.right() - p.x) - 1.0,
+                ),
+                None => e.label.clone(),
+            };
+            let lw = text.width(&label_text, GROUP_LABEL_SIZE, false).ceil();
             let lh = (GROUP_LABEL_SIZE * LINE_HEIGHT).ceil();
+            let taken: Vec<Rect> = out
+                .iter()
+                .filter_map(|o: &OverlayBox| o.placed.label.as_ref().map(|l| l.rect))
+                .collect();
+            let members: Vec<EntId> = inside
+                .iter()
+                .copied()
+                .filter(|x| part.iter().any(|p| m.is_within(*x, *p)))
+                .collect();
+            // First choice: the title inside the top of the box, like a group's, in a band
+            // above the members (one band per nesting level; widened to the title if need
+            // be), when that box takes in nothing else and stays in the parent.
+            let full_label = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
+            let band = (depth + 1.0) * OVERLAY_TITLE;
+            let tall = Rect::new(bb.x, bb.y - band, bb.w.max(full_label + 12.0), bb.h + band);
+            let title = Rect::new(tall.x + 6.0, tall.y + 2.0, full_label, lh);
+            let fits = parent_rect.is_none_or(|p| {
+                tall.x >= p.x
+                    && tall.right() <= p.right()
+                    && tall.y >= p.y
+                    && tall.bottom() <= p.bottom()
+            }) && !intrudes(&tall)
+                && !taken.iter().any(|t| t.intersects(&title.inflate(2.0)))
+                && boxes.iter().enumerate().all(|(j, b)| {
+                    let Some(b) = b else { return true };
+                    let band_rect = Rect::new(tall.x, tall.y, tall.w, band);
+                    let hits_node = m.entities[j].is_node()
+                        && !members.contains(&EntId(j as u32))
+                        && b.rect.intersects(&tall);
+                    let hits_label = b
+                        .label
+                        .as_ref()
+                        .is_some_and(|l| l.rect.intersects(&band_rect));
+                    let hits_member = members.contains(&EntId(j as u32))
+                        && m.entities[j].is_node()
+                        && b.rect.intersects(&band_rect);
+                    !hits_node && !hits_label && !hits_member
+                });
+            if fits {
+                out.push(OverlayBox {
+                    ent,
+                    part: k,
+                    placed: Placed {
+                        rect: tall,
+                        label: Some(TextBox {
+                            text: e.label.clone(),
+                            rect: title,
+                            size: GROUP_LABEL_SIZE,
+                            bold: false,
+                        }),
+                        icon: None,
+                        border: None,
+                    },
+                    members,
+                });
+                continue;
+            }
             // The label goes just outside a corner of the box, where it hits no other text or
             // node and stays inside the overlay's parent.
             // Then further out, one line at a time, where several overlays share members.
@@ -379,10 +484,6 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
                         Rect::new(bb.x, bb.y - lh - 2.0 - off, lw, lh),
                     ]
                 })
-                .collect();
-            let taken: Vec<Rect> = out
-                .iter()
-                .filter_map(|o: &OverlayBox| o.placed.label.as_ref().map(|l| l.rect))
                 .collect();
             let clear = |r: &Rect| {
                 let within = parent_rect.is_none_or(|p| {
@@ -418,18 +519,13 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
                 .find(|r| clear(r) && !on_line(r))
                 .or_else(|| spots.iter().copied().find(|r| clear(r)))
                 .unwrap_or(spots[0]);
-            let members: Vec<EntId> = inside
-                .iter()
-                .copied()
-                .filter(|x| part.iter().any(|p| m.is_within(*x, *p)))
-                .collect();
             out.push(OverlayBox {
                 ent,
                 part: k,
                 placed: Placed {
                     rect: bb,
                     label: Some(TextBox {
-                        text: e.label.clone(),
+                        text: label_text.clone(),
                         rect: spot,
                         size: GROUP_LABEL_SIZE,
                         bold: false,
@@ -442,6 +538,30 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
         }
     }
     out
+}
+
+/// `s`, or its longest prefix that fits in `max_w` px followed by "…".
+fn shorten(text: &dyn Measure, s: &str, size: f32, max_w: f32) -> String {
+    if s.is_empty() || text.width(s, size, false).ceil() <= max_w {
+        return s.to_string();
+    }
+    let ends: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    let fits = |n: usize| {
+        text.width(&format!("{}…", &s[..ends[n]]), size, false)
+            .ceil()
+            <= max_w
+    };
+    // The number of characters kept: the largest n with fits(n) (n = 0 keeps just "…").
+    let (mut lo, mut hi) = (0usize, ends.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    format!("{}…", s[..ends[lo]].trim_end())
 }
 
 fn round_rect(r: &mut Rect) {
@@ -522,7 +642,38 @@ impl Ctx<'_> {
             }
             _ => self.group_frame(e),
         };
+        let frame = self.overlay_room(e, frame);
         self.frames[e.index()] = frame;
+    }
+
+    /// Room around a member of overlays laid out in a flow, so each overlay box (8 px out,
+    /// 8 px more per overlay nested around it, with its title inside at the top) stays clear
+    /// of the parent's title and edges.
+    fn overlay_room(&self, e: EntId, mut f: Frame) -> Frame {
+        let ent = self.m.get(e);
+        let in_flow = match &ent.kind {
+            EntKind::Node { .. } => self.placement(e) == Placement::Inside,
+            EntKind::RouteTable { .. } | EntKind::Group { .. } => true,
+            _ => false,
+        };
+        if !in_flow {
+            return f;
+        }
+        let k = self
+            .m
+            .entities
+            .iter()
+            .filter(|o| matches!(&o.kind, EntKind::Overlay { members, .. } if members.contains(&e)))
+            .count() as f32;
+        if k == 0.0 {
+            return f;
+        }
+        let side = 8.0 * k;
+        let above = side + k * OVERLAY_TITLE;
+        f.body = f.body.translate(side, above);
+        f.w += 2.0 * side;
+        f.h += above + side;
+        f
     }
 
     fn node_frame(&self, e: EntId) -> Frame {
@@ -1109,7 +1260,7 @@ impl Ctx<'_> {
         for (r, h) in row_h.iter_mut().enumerate() {
             *h += band[r];
         }
-        let zpad = PAD * 0.8;
+        let zpad = (PAD * 0.8).round();
         // A band whose icon and label are wider than the subnets it spans widens the columns.
         for (node, subs) in &spanning {
             let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));

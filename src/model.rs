@@ -1017,9 +1017,21 @@ impl Builder<'_> {
                 EntKind::Overlay { members, .. } if !members.is_empty() => members.clone(),
                 _ => continue,
             };
-            let mut common: Vec<EntId> = self.m.ancestors(members[0]).collect();
+            // A node on its parent's border sits half outside it: its overlay box does too,
+            // so it belongs to the parent's parent.
+            let ancestors = |m: &Model, x: EntId| -> Vec<EntId> {
+                let on_border = matches!(
+                    m.get(x).kind,
+                    EntKind::Node {
+                        placement: Placement::Border,
+                        ..
+                    }
+                );
+                m.ancestors(x).skip(usize::from(on_border)).collect()
+            };
+            let mut common: Vec<EntId> = ancestors(&self.m, members[0]);
             for m in &members[1..] {
-                let anc: Vec<EntId> = self.m.ancestors(*m).collect();
+                let anc = ancestors(&self.m, *m);
                 common.retain(|a| anc.contains(a));
             }
             self.m.entities[i].parent = common.first().copied();

@@ -28,6 +28,11 @@ const INDEX_CELL: f32 = 128.0;
 pub const LINK_LABEL_SIZE: f32 = 12.0;
 const CLEAR: f32 = 14.0;
 const BEND: f32 = 40.0;
+/// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
+const HUG: f32 = 2.0;
+const HUG_DIST: f32 = 9.5;
+/// Distance from a frame side of the grid line in the middle of a 20 px channel.
+const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
 const NEAR: f32 = 6.0;
 
@@ -73,6 +78,8 @@ struct Grid {
     start: Vec<u32>,
     obst: Vec<u32>,
     owners: Vec<Owner>,
+    /// One bit per edge: runs alongside a frame line, closer than [`HUG_DIST`] (costs more).
+    hug: Vec<u64>,
 }
 
 impl Grid {
@@ -98,6 +105,11 @@ impl Grid {
         self.ys.binary_search_by(|v| v.total_cmp(&y)).ok()
     }
 
+    /// True when edge `e` runs alongside a frame line (see `mark_hugs`).
+    fn hugs(&self, e: usize) -> bool {
+        (self.hug[e / 64] >> (e % 64)) & 1 == 1
+    }
+
     /// The obstacles blocking edge `e`.
     #[inline]
     fn blockers(&self, e: usize) -> &[u32] {
@@ -108,6 +120,41 @@ impl Grid {
         }
         let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
         &self.obst[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// Marks the edges that run alongside a side of frame `r`, closer to it than [`HUG_DIST`].
+    fn mark_hugs(&mut self, r: &Rect) {
+        let (nx, ny) = (self.nx(), self.ny());
+        let near = |v: &[f32], at: f32| {
+            (
+                v.partition_point(|&x| x <= at - HUG_DIST),
+                v.partition_point(|&x| x < at + HUG_DIST),
+            )
+        };
+        // Horizontal edges near the top and bottom sides, within the x range.
+        let i0 = self.xs.partition_point(|&x| x < r.x);
+        let i1 = self.xs.partition_point(|&x| x <= r.right());
+        for side in [r.y, r.bottom()] {
+            let (j0, j1) = near(&self.ys, side);
+            for j in j0..j1.min(ny) {
+                for i in i0..i1.min(nx).saturating_sub(1) {
+                    let e = self.hedge(i, j);
+                    self.hug[e / 64] |= 1 << (e % 64);
+                }
+            }
+        }
+        // Vertical edges near the left and right sides, within the y range.
+        let j0 = self.ys.partition_point(|&y| y < r.y);
+        let j1 = self.ys.partition_point(|&y| y <= r.bottom());
+        for side in [r.x, r.right()] {
+            let (i0, i1) = near(&self.xs, side);
+            for i in i0..i1.min(nx) {
+                for j in j0..j1.min(ny).saturating_sub(1) {
+                    let e = self.vedge(i, j);
+                    self.hug[e / 64] |= 1 << (e % 64);
+                }
+            }
+        }
     }
 
     /// Every (edge, obstacle) pair where the edge enters `r`'s open interior.
@@ -276,17 +323,27 @@ impl<'a> Router<'a> {
                     xs.extend([r.x + r.w / 4.0, r.x + 3.0 * r.w / 4.0]);
                 }
             } else {
+                // Lines CLEAR from each side, and the middle of a 20 px channel between
+                // nested frames (HUG_DIST from both).
                 xs.extend([
                     r.x - CLEAR,
+                    r.x - CHANNEL,
                     r.x + CLEAR,
+                    r.x + CHANNEL,
                     r.right() - CLEAR,
+                    r.right() - CHANNEL,
                     r.right() + CLEAR,
+                    r.right() + CHANNEL,
                 ]);
                 ys.extend([
                     r.y - CLEAR,
+                    r.y - CHANNEL,
                     r.y + CLEAR,
+                    r.y + CHANNEL,
                     r.bottom() - CLEAR,
+                    r.bottom() - CHANNEL,
                     r.bottom() + CLEAR,
+                    r.bottom() + CHANNEL,
                 ]);
                 obstacles.push((r, Owner::Group(EntId(i as u32))));
                 if let Some(ic) = p.icon {
@@ -344,7 +401,18 @@ impl<'a> Router<'a> {
             start: Vec::new(),
             obst: Vec::new(),
             owners: Vec::new(),
+            hug: Vec::new(),
         };
+        grid.hug = vec![0; grid.edges().div_ceil(64)];
+        // Frame lines (groups and overlay boxes) that links should not run along.
+        for (i, e) in m.entities.iter().enumerate() {
+            if let (true, Some(p)) = (e.is_group(), l.boxes.get(i).and_then(|b| b.as_ref())) {
+                grid.mark_hugs(&p.rect);
+            }
+        }
+        for o in &l.overlays {
+            grid.mark_hugs(&o.placed.rect);
+        }
         // 2. Obstacles.
         let mut pairs = Vec::new();
         for (k, (r, o)) in obstacles.iter().enumerate() {
@@ -617,6 +685,9 @@ impl<'a> Router<'a> {
                     return Err(OutOfWindow);
                 }
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
+                if g.hugs(e) {
+                    cost *= HUG;
+                }
                 if let Some(users) = used.get(e) {
                     if users.iter().any(|&u| !self.shares_end(k, u)) {
                         if strict {
