@@ -210,6 +210,8 @@ struct Ctx<'a> {
     links_under: std::collections::HashMap<Option<EntId>, Vec<usize>>,
     /// Entities that are the parent of some overlay member.
     overlay_parent: Vec<bool>,
+    /// The number of overlays each entity is a member of.
+    overlays_around: Vec<u32>,
     /// A scratch map from entity to its position among the items of a `flow`.
     item_at: Vec<u32>,
 }
@@ -231,12 +233,19 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
             .push(k);
     }
     let mut overlay_parent = vec![false; n];
+    let mut overlays_around = vec![0u32; n];
     for e in &m.entities {
         if let EntKind::Overlay { members, .. } = &e.kind {
             for x in members {
                 if let Some(p) = m.get(*x).parent {
                     overlay_parent[p.index()] = true;
                 }
+            }
+            let mut distinct = members.clone();
+            distinct.sort();
+            distinct.dedup();
+            for x in distinct {
+                overlays_around[x.index()] += 1;
             }
         }
     }
@@ -249,6 +258,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         links_of,
         links_under,
         overlay_parent,
+        overlays_around,
         item_at: vec![u32::MAX; n],
     };
     // 1–3. Size everything bottom-up and place children relative to their parents.
@@ -659,12 +669,7 @@ impl Ctx<'_> {
         if !in_flow {
             return f;
         }
-        let k = self
-            .m
-            .entities
-            .iter()
-            .filter(|o| matches!(&o.kind, EntKind::Overlay { members, .. } if members.contains(&e)))
-            .count() as f32;
+        let k = self.overlays_around[e.index()] as f32;
         if k == 0.0 {
             return f;
         }
