@@ -68,17 +68,7 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
     let tree =
         resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
     let size = tree.size();
-    let w = (size.width() * scale).ceil();
-    let h = (size.height() * scale).ceil();
-    let (wi, hi) = (w as u64, h as u64);
-    if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi.saturating_mul(hi) > max_pixels
-    {
-        return Err(PngError::TooLarge {
-            width: w.min(u32::MAX as f32) as u32,
-            height: h.min(u32::MAX as f32) as u32,
-            max_pixels,
-        });
-    }
+    let (wi, hi) = fit_budget(size.width(), size.height(), scale, max_pixels)?;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(wi as u32, hi as u32)
         .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
     resvg::render(
@@ -91,7 +81,31 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
         .map_err(|e| PngError::Render(e.to_string()))
 }
 
-/// Renders the scene to PNG bytes.
+/// The pixel size of a `width` × `height` px image at `scale`, or `TooLarge` when it would
+/// exceed `max_pixels`.
+fn fit_budget(
+    width: f32,
+    height: f32,
+    scale: f32,
+    max_pixels: u64,
+) -> Result<(u64, u64), PngError> {
+    let w = (width * scale).ceil();
+    let h = (height * scale).ceil();
+    let (wi, hi) = (w as u64, h as u64);
+    if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi.saturating_mul(hi) > max_pixels
+    {
+        return Err(PngError::TooLarge {
+            width: w.min(u32::MAX as f32) as u32,
+            height: h.min(u32::MAX as f32) as u32,
+            max_pixels,
+        });
+    }
+    Ok((wi, hi))
+}
+
+/// Renders the scene to PNG bytes. An image over the budget is refused from the scene's size,
+/// before any SVG is written or parsed.
 pub fn render(scene: &Scene, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
+    fit_budget(scene.width, scene.height, scale, max_pixels)?;
     render_svg(&super::svg::render(scene), scale, max_pixels)
 }
