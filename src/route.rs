@@ -245,25 +245,130 @@ const DIRS: [(i32, i32); 4] = [(0, -1), (1, 0), (0, 1), (-1, 0)];
 
 /// Routes every link of the model.
 pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
-    let mut r = Router::new(m, l);
-    let mut out = Routes::default();
-    let mut used = Used::new(r.grid.edges());
-    for (k, link) in m.links.iter().enumerate() {
-        let points = r.route_one(k, link.from, link.to, &mut used);
-        out.links.push(RoutedLink {
-            link: k,
-            points,
-            label: None,
-        });
-    }
+    let grid = Router::build_grid(m, l);
+    let two = std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
+    let points = route_all(m, l, &grid, two && m.links.len() >= PARALLEL_MIN_LINKS);
+    let mut out = Routes {
+        links: points
+            .into_iter()
+            .enumerate()
+            .map(|(k, points)| RoutedLink {
+                link: k,
+                points,
+                label: None,
+            })
+            .collect(),
+    };
     place_labels(m, l, text, &mut out);
+    out
+}
+
+/// Below this many links, routing runs on one thread.
+const PARALLEL_MIN_LINKS: usize = 256;
+
+/// Routes every link in model order, each seeing the routes of the links before it.
+///
+/// With many links and a second core, the second half of the links is routed speculatively
+/// on another thread while this one routes the first half, as if the first half were not
+/// there. Each speculative route is then kept only if its search read nothing the first half
+/// wrote: no grid point of a first-half route lies in the box of points its search expanded
+/// (grown by one), and it shares no end with a first-half link (port use). From the first
+/// route that fails the test on, links are routed again here, after the first half and the
+/// kept routes. The result is exactly that of routing every link in order on one thread.
+fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> Vec<Vec<Point>> {
+    let n = m.links.len();
+    let route_range = |r: &mut Router, used: &mut Used, range: std::ops::Range<usize>| {
+        range
+            .map(|k| {
+                let link = &m.links[k];
+                let pts = r.route_one(k, link.from, link.to, used);
+                (pts, std::mem::take(&mut r.path), r.reads.take())
+            })
+            .collect::<Vec<_>>()
+    };
+    if n < 2 || !parallel {
+        let mut r = Router::new(m, l, grid);
+        let mut used = Used::new(grid.edges());
+        return route_range(&mut r, &mut used, 0..n)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+    }
+    let split = n / 2;
+    let (mut r, mut used, first, second) = std::thread::scope(|s| {
+        let spec = s.spawn(|| {
+            let mut r = Router::new(m, l, grid);
+            let mut used = Used::new(grid.edges());
+            route_range(&mut r, &mut used, split..n)
+        });
+        let mut r = Router::new(m, l, grid);
+        let mut used = Used::new(grid.edges());
+        let first = route_range(&mut r, &mut used, 0..split);
+        let second = spec.join().expect("routing thread");
+        (r, used, first, second)
+    });
+    // Grid points of the first half's routes, as straight runs, and the entities they end at.
+    let mut runs = RectIndex::new(grid.nx() as f32, grid.ny() as f32, 16.0);
+    for (_, path, _) in &first {
+        for w in path.windows(2) {
+            let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+            let r = Rect::new(
+                i0.min(i1) as f32,
+                j0.min(j1) as f32,
+                i0.abs_diff(i1) as f32,
+                j0.abs_diff(j1) as f32,
+            );
+            runs.insert(r, ());
+        }
+    }
+    let mut ends = vec![false; m.entities.len()];
+    for link in &m.links[..split] {
+        ends[link.from.index()] = true;
+        ends[link.to.index()] = true;
+    }
+    let kept = second
+        .iter()
+        .enumerate()
+        .take_while(|(o, (_, _, reads))| {
+            let link = &m.links[split + o];
+            if ends[link.from.index()] || ends[link.to.index()] {
+                return false;
+            }
+            let Some((i0, i1, j0, j1)) = *reads else {
+                return true;
+            };
+            let (i0, j0) = (i0.saturating_sub(1) as f32, j0.saturating_sub(1) as f32);
+            let (i1, j1) = ((i1 + 1) as f32, (j1 + 1) as f32);
+            let area = Rect::new(i0, j0, i1 - i0, j1 - j0);
+            !runs.any(&area, |r, _| {
+                r.x <= i1 && i0 <= r.right() && r.y <= j1 && j0 <= r.bottom()
+            })
+        })
+        .count();
+    let mut out: Vec<Vec<Point>> = first.into_iter().map(|t| t.0).collect();
+    for (o, (pts, path, _)) in second.into_iter().enumerate() {
+        let k = split + o;
+        if o < kept {
+            r.commit(k, &path, &mut used);
+            out.push(pts);
+        } else {
+            let link = &m.links[k];
+            out.push(r.route_one(k, link.from, link.to, &mut used));
+        }
+    }
     out
 }
 
 struct Router<'a> {
     m: &'a Model,
     l: &'a Layout,
-    grid: Grid,
+    grid: &'a Grid,
+    /// The grid path of the last routed link (empty when it had none).
+    path: Vec<(usize, usize)>,
+    /// The box of grid points (i0, i1, j0, j1) that the searches of the last link expanded.
+    reads: Option<(usize, usize, usize, usize)>,
+    /// What the current search expanded, merged into `reads` when it ends.
+    expanded: std::cell::Cell<Option<(usize, usize, usize, usize)>>,
     scratch: std::cell::RefCell<Scratch>,
     heap: std::cell::RefCell<Queue>,
     /// Links that used each port point, per entity.
@@ -301,7 +406,24 @@ impl Used {
 }
 
 impl<'a> Router<'a> {
-    fn new(m: &'a Model, l: &'a Layout) -> Router<'a> {
+    fn new(m: &'a Model, l: &'a Layout, grid: &'a Grid) -> Router<'a> {
+        Router {
+            m,
+            l,
+            grid,
+            path: Vec::new(),
+            reads: None,
+            expanded: std::cell::Cell::new(None),
+            scratch: std::cell::RefCell::new(Scratch::default()),
+            heap: std::cell::RefCell::new(Queue::default()),
+            port_use: HashMap::new(),
+            open_stamp: vec![0; m.entities.len()],
+            open_gen: 0,
+        }
+    }
+
+    /// Builds the grid and its obstacles for a layout.
+    fn build_grid(m: &Model, l: &Layout) -> Grid {
         // 1. Grid lines.
         let mut xs = Vec::new();
         let mut ys = Vec::new();
@@ -420,16 +542,7 @@ impl<'a> Router<'a> {
             grid.owners.push(*o);
         }
         grid.set_blockers(pairs);
-        Router {
-            m,
-            l,
-            grid,
-            scratch: std::cell::RefCell::new(Scratch::default()),
-            heap: std::cell::RefCell::new(Queue::default()),
-            port_use: HashMap::new(),
-            open_stamp: vec![0; m.entities.len()],
-            open_gen: 0,
-        }
+        grid
     }
 
     /// Stamps the groups a link with ends `a`, `b` may enter: every group that
@@ -460,12 +573,16 @@ impl<'a> Router<'a> {
     }
 
     fn route_one(&mut self, k: usize, from: EntId, to: EntId, used: &mut Used) -> Vec<Point> {
+        self.path.clear();
+        self.reads = None;
         self.open_groups(from, to);
         let starts = ports(self.m, self.l, from, to);
         let goals = ports(self.m, self.l, to, from);
+        self.expanded.set(None);
         let path = self
             .astar(k, from, to, &starts, &goals, used, true)
             .or_else(|| self.astar(k, from, to, &starts, &goals, used, false));
+        self.reads = self.expanded.get();
         let Some(path) = path else {
             // No route on the grid (should not happen): a plain Z between facing sides.
             let a = self.l.link_end(from).map_or(Rect::default(), |p| p.rect);
@@ -488,7 +605,17 @@ impl<'a> Router<'a> {
                 simplify(vec![(a.cx(), y0), (a.cx(), my), (b.cx(), my), (b.cx(), y1)])
             };
         };
-        // Record edges and ports used.
+        let pts = self.commit(k, &path, used);
+        self.path = path;
+        pts
+    }
+
+    /// Records the edges and end ports of link `k`'s grid path as used; returns its points.
+    fn commit(&mut self, k: usize, path: &[(usize, usize)], used: &mut Used) -> Vec<Point> {
+        if path.is_empty() {
+            return Vec::new();
+        }
+        let link = &self.m.links[k];
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
                 used.add(e, k);
@@ -498,7 +625,7 @@ impl<'a> Router<'a> {
             .iter()
             .map(|&(i, j)| (self.grid.xs[i], self.grid.ys[j]))
             .collect();
-        for (ent, p) in [(from, pts[0]), (to, *pts.last().expect("path"))] {
+        for (ent, p) in [(link.from, pts[0]), (link.to, *pts.last().expect("path"))] {
             self.port_use
                 .entry((ent, (p.0 * 2.0) as i32, (p.1 * 2.0) as i32))
                 .or_default()
@@ -646,6 +773,19 @@ impl<'a> Router<'a> {
         }
         let mut done: Option<usize> = None;
         let mut done_cost = f32::INFINITY;
+        // The box of expanded points, for `route_all`.
+        let (mut ei0, mut ei1, mut ej0, mut ej1) = (usize::MAX, 0, usize::MAX, 0);
+        let flush = |ei0: usize, ei1: usize, ej0: usize, ej1: usize| {
+            if ei0 <= ei1 {
+                let b = self
+                    .expanded
+                    .get()
+                    .map_or((ei0, ei1, ej0, ej1), |(a0, a1, b0, b1)| {
+                        (a0.min(ei0), a1.max(ei1), b0.min(ej0), b1.max(ej1))
+                    });
+                self.expanded.set(Some(b));
+            }
+        };
         while let Some((f, s)) = heap.pop() {
             if (f as f32) / 16.0 >= done_cost {
                 break;
@@ -653,6 +793,7 @@ impl<'a> Router<'a> {
             let d = s % 4;
             let p = s / 4;
             let (i, j) = (p % nx, p / nx);
+            (ei0, ei1, ej0, ej1) = (ei0.min(i), ei1.max(i), ej0.min(j), ej1.max(j));
             let c = best.get(i, j, d).0;
             if ((c + h(i, j)) * 16.0) as u64 > f + 1 {
                 continue;
@@ -682,6 +823,8 @@ impl<'a> Router<'a> {
                     continue;
                 }
                 if !best.holds(ni, nj) {
+                    *self.heap.borrow_mut() = heap;
+                    flush(ei0, ei1, ej0, ej1);
                     return Err(OutOfWindow);
                 }
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
@@ -710,6 +853,7 @@ impl<'a> Router<'a> {
             }
         }
         *self.heap.borrow_mut() = heap;
+        flush(ei0, ei1, ej0, ej1);
         let Some(s) = done else {
             return Ok(None);
         };
@@ -1343,6 +1487,38 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_routing_gives_the_sequential_routes() {
+        // 10 VPCs of 4 nodes. 64 links: around each VPC (40), then from each VPC to a hub
+        // and to other VPCs. The first half is the rings of VPCs 0–7; of the second half,
+        // the rings of VPCs 8 and 9 lie apart from it and are kept, and the first hub link
+        // shares an end with it, so routing goes on from there.
+        let mut t = String::from("[regions.r]\ncode = \"us-east-1\"\n[nodes.hub]\nkind = \"s3\"\n");
+        let mut links = String::new();
+        let mut more = String::new();
+        let link = |a: String, b: String| format!("[[links]]\nfrom = \"{a}\"\nto = \"{b}\"\n");
+        for v in 0..10 {
+            t += &format!("[vpcs.v{v}]\nregion = \"r\"\ncidr = \"10.{v}.0.0/16\"\n");
+            for k in 0..4 {
+                t += &format!("[nodes.n{v}-{k}]\nkind = \"ec2\"\nin = \"v{v}\"\n");
+                links += &link(format!("n{v}-{k}"), format!("n{v}-{}", (k + 1) % 4));
+            }
+            more += &link(format!("n{v}-3"), "hub".into());
+            more += &link(format!("n{v}-1"), format!("n{}-2", (v + 3) % 10));
+            if v < 4 {
+                more += &link(format!("n{v}-0"), format!("n{}-0", v + 1));
+            }
+        }
+        links += &more;
+        t += &links;
+        let d = crate::compile(&t).expect("compiles");
+        let grid = Router::build_grid(&d.model, &d.layout);
+        let one = route_all(&d.model, &d.layout, &grid, false);
+        let two = route_all(&d.model, &d.layout, &grid, true);
+        assert_eq!(one.len(), d.model.links.len());
+        assert_eq!(one, two);
+    }
 
     #[test]
     fn simplify_drops_collinear_points() {
