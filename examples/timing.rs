@@ -1,4 +1,6 @@
-//! Prints how long each stage takes on a spec (a quick look; criterion benches are in benches/).
+//! Prints how long each stage takes on a spec (a quick look; criterion benches are in benches/):
+//! `cargo run --release --example timing -- SPEC [RUNS]`. The mean over RUNS runs (by default
+//! as many as fit in about two seconds, at least 3 and at most 200).
 use std::time::Instant;
 
 fn main() {
@@ -7,7 +9,14 @@ fn main() {
         .unwrap_or_else(|| "specs/ohio-network.toml".into());
     let text = std::fs::read_to_string(&path).expect("read spec");
     let measure = archdraw::text::FontMeasure::new();
-    let n = 200;
+    let n: usize = match std::env::args().nth(2) {
+        Some(r) => r.parse().expect("RUNS must be a number"),
+        None => {
+            let t = Instant::now();
+            let _ = archdraw::compile(&text);
+            (2.0 / t.elapsed().as_secs_f64().max(1e-4)).clamp(3.0, 200.0) as usize
+        }
+    };
     let mut t = [0f64; 7];
     for _ in 0..n {
         let s0 = Instant::now();
@@ -47,5 +56,8 @@ fn main() {
     for (n, v) in names.iter().zip(t) {
         println!("{n:>9}: {v:.3} ms");
     }
-    println!("    total: {:.3} ms", t.iter().sum::<f64>());
+    println!(
+        "    total: {:.3} ms  (mean of {n} runs)",
+        t.iter().sum::<f64>()
+    );
 }

@@ -56,6 +56,8 @@ pub const EDGE: f32 = 8.0;
 const SUBNET_CHANNEL: f32 = 22.0;
 /// Ranks are wrapped into rows only past this width (px).
 const WRAP_MIN: f32 = 1600.0;
+/// The page shape (width ÷ height) that wrapped rows aim at unless the spec sets `aspect`.
+pub const DEFAULT_ASPECT: f32 = 4.0 / 3.0;
 
 /// How a label's x relates to its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,17 +203,53 @@ struct Ctx<'a> {
     /// Outer origin of each entity relative to its parent's body origin.
     rel: Vec<(f32, f32)>,
     laid: Vec<bool>,
+    /// The links at each entity (as either end), in model order.
+    links_of: Vec<Vec<usize>>,
+    /// The links between two different children of each entity (`None`: between two
+    /// roots), in model order: the links that `flow` over that entity's children can see.
+    links_under: std::collections::HashMap<Option<EntId>, Vec<usize>>,
+    /// Entities that are the parent of some overlay member.
+    overlay_parent: Vec<bool>,
+    /// A scratch map from entity to its position among the items of a `flow`.
+    item_at: Vec<u32>,
 }
 
 /// Lays out a model.
 pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     let n = m.entities.len();
+    let mut links_of = vec![Vec::new(); n];
+    let mut links_under: std::collections::HashMap<Option<EntId>, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (k, l) in m.links.iter().enumerate() {
+        links_of[l.from.index()].push(k);
+        if l.to != l.from {
+            links_of[l.to.index()].push(k);
+        }
+        links_under
+            .entry(common_ancestor(m, l.from, l.to))
+            .or_default()
+            .push(k);
+    }
+    let mut overlay_parent = vec![false; n];
+    for e in &m.entities {
+        if let EntKind::Overlay { members, .. } = &e.kind {
+            for x in members {
+                if let Some(p) = m.get(*x).parent {
+                    overlay_parent[p.index()] = true;
+                }
+            }
+        }
+    }
     let mut c = Ctx {
         m,
         text,
         frames: vec![Frame::default(); n],
         rel: vec![(0.0, 0.0); n],
         laid: vec![false; n],
+        links_of,
+        links_under,
+        overlay_parent,
+        item_at: vec![u32::MAX; n],
     };
     // 1–3. Size everything bottom-up and place children relative to their parents.
     for &r in &m.roots {
@@ -763,12 +801,7 @@ impl Ctx<'_> {
             .children
             .iter()
             .any(|c| self.m.get(*c).is_overlay())
-            || self.m.entities.iter().any(|o| match &o.kind {
-                EntKind::Overlay { members, .. } => {
-                    members.iter().any(|x| self.m.get(*x).parent == Some(e))
-                }
-                _ => false,
-            });
+            || self.overlay_parent[e.index()];
         let overlay_room = if holds_overlay { 24.0 } else { 0.0 };
         let bottom_borders = self.m.get(e).children.iter().any(|c| {
             self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
@@ -910,9 +943,33 @@ impl Ctx<'_> {
             })
             .collect();
         // 1. Edges between items, with the cross-axis anchor of each end inside its item.
-        let owner = |x: EntId| items.iter().position(|&it| self.m.is_within(x, it));
+        //    Only links whose nearest common ancestor is the items' parent can join two
+        //    items; an end's item is its ancestor (or itself) right under that parent.
+        let parent = self.m.get(items[0]).parent;
+        let siblings = items.iter().all(|i| self.m.get(*i).parent == parent);
+        for (k, it) in items.iter().enumerate() {
+            self.item_at[it.index()] = k as u32;
+        }
+        let owner = |x: EntId| {
+            if !siblings {
+                return items.iter().position(|&it| self.m.is_within(x, it));
+            }
+            let top = std::iter::once(x)
+                .chain(self.m.ancestors(x))
+                .find(|a| self.m.get(*a).parent == parent)?;
+            let k = self.item_at[top.index()] as usize;
+            (items.get(k) == Some(&top)).then_some(k)
+        };
+        let all: Vec<usize>;
+        let candidates: &[usize] = if siblings {
+            self.links_under.get(&parent).map_or(&[], |v| v.as_slice())
+        } else {
+            all = (0..self.m.links.len()).collect();
+            &all
+        };
         let mut edges: Vec<(usize, usize, f32, f32)> = Vec::new();
-        for l in &self.m.links {
+        for &li in candidates {
+            let l = &self.m.links[li];
             let (Some(a), Some(b)) = (owner(l.from), owner(l.to)) else {
                 continue;
             };
@@ -931,6 +988,14 @@ impl Ctx<'_> {
         for i in 0..n {
             layers[rank[i]].push(i);
         }
+        // The edges at each item, in edge order.
+        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, &(a, b, _, _)) in edges.iter().enumerate() {
+            adj[a].push(k);
+            if b != a {
+                adj[b].push(k);
+            }
+        }
         // 3. Order inside ranks by barycentre of neighbours (a few sweeps).
         let mut pos = vec![0.0f32; n];
         for layer in &layers {
@@ -948,9 +1013,10 @@ impl Ctx<'_> {
                 let mut keyed: Vec<(f32, usize)> = layers[r]
                     .iter()
                     .map(|&i| {
-                        let nb: Vec<f32> = edges
+                        let nb: Vec<f32> = adj[i]
                             .iter()
-                            .filter_map(|&(a, b, _, _)| {
+                            .map(|&k| edges[k])
+                            .filter_map(|(a, b, _, _)| {
                                 if a == i && rank[b] != r {
                                     Some(pos[b])
                                 } else if b == i && rank[a] != r {
@@ -977,8 +1043,8 @@ impl Ctx<'_> {
         }
         // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
         //     unlinked things becomes a block near 4:3 instead of one long line.
-        // The row width is the one whose block of rows comes closest to a 4:3 page (for a
-        // rightward flow, 3:4), judged on the widest rank.
+        // The row width is the one whose block of rows comes closest to the diagram's aspect
+        // (default 4:3; for a rightward flow the transpose, 3:4), judged on the widest rank.
         let widest_layer = layers
             .iter()
             .max_by(|a, b| {
@@ -998,7 +1064,12 @@ impl Ctx<'_> {
             .iter()
             .map(|&i| size[i].1 + RANK_GAP)
             .fold(0.0, f32::max);
-        let target: f32 = if down { 4.0 / 3.0 } else { 3.0 / 4.0 };
+        let target: f32 = match (self.m.aspect, down) {
+            (None, true) => DEFAULT_ASPECT,
+            (None, false) => 3.0 / 4.0,
+            (Some(a), true) => a,
+            (Some(a), false) => 1.0 / a,
+        };
         let best_cols = (1..=k)
             .min_by(|&a, &b| {
                 let aspect = |c: usize| {
@@ -1060,7 +1131,7 @@ impl Ctx<'_> {
                     for &i in layer {
                         let mut sum = 0.0;
                         let mut cnt = 0.0;
-                        for &(a, b, oa, ob) in &edges {
+                        for &(a, b, oa, ob) in adj[i].iter().map(|&k| &edges[k]) {
                             if a == i && rank[b] != r {
                                 sum += x[b] + ob - oa;
                                 cnt += 1.0;
@@ -1264,7 +1335,13 @@ impl Ctx<'_> {
                 let mut sum = 0.0;
                 let mut cnt = 0.0;
                 let mut partner: Option<EntId> = None;
-                for l in &m.links {
+                let mut at_kids: Vec<usize> = kids
+                    .iter()
+                    .flat_map(|x| self.links_of[x.index()].iter().copied())
+                    .collect();
+                at_kids.sort_unstable();
+                at_kids.dedup();
+                for l in at_kids.iter().map(|&k| &m.links[k]) {
                     for (a, b) in [(l.from, l.to), (l.to, l.from)] {
                         if !kids.contains(&a) {
                             continue;
@@ -1430,9 +1507,9 @@ impl Ctx<'_> {
                     continue;
                 }
                 self.lay(b);
-                let inside: Vec<f32> = m
-                    .links
+                let inside: Vec<f32> = self.links_of[b.index()]
                     .iter()
+                    .map(|&k| &m.links[k])
                     .filter_map(|l| match (l.from == b, l.to == b) {
                         (true, _) => Some(l.to),
                         (_, true) => Some(l.from),
@@ -1548,7 +1625,7 @@ impl Ctx<'_> {
     /// outside mostly leave from it (downstream), else the top.
     fn border_side(&self, b: EntId, vpc: EntId) -> Side {
         let mut score = 0i32;
-        for l in &self.m.links {
+        for l in self.links_of[b.index()].iter().map(|&k| &self.m.links[k]) {
             if l.from == b && !self.m.is_within(l.to, vpc) {
                 score -= 1;
             } else if l.to == b && !self.m.is_within(l.from, vpc) {
@@ -1620,6 +1697,15 @@ impl Ctx<'_> {
 }
 
 /// Longest-path ranks of a small graph; edges closing a cycle (DFS back edges) are ignored.
+/// The nearest common ancestor of `a` and `b` (`a` or `b` itself when one holds the other);
+/// `None` when they lie in different trees.
+fn common_ancestor(m: &Model, a: EntId, b: EntId) -> Option<EntId> {
+    let up: Vec<EntId> = std::iter::once(a).chain(m.ancestors(a)).collect();
+    std::iter::once(b)
+        .chain(m.ancestors(b))
+        .find(|x| up.contains(x))
+}
+
 fn ranks(n: usize, edges: &[(usize, usize, f32, f32)]) -> Vec<usize> {
     let mut adj = vec![Vec::new(); n];
     for &(a, b, _, _) in edges {

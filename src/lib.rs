@@ -28,6 +28,7 @@ pub mod render;
 pub mod route;
 pub mod scene;
 pub mod schema;
+mod spatial;
 pub mod spec;
 pub mod text;
 pub mod validate;

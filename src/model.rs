@@ -149,6 +149,8 @@ pub struct Model {
     /// The spec's `theme`, if it sets one.
     pub theme: Option<Theme>,
     pub direction: Direction,
+    /// The spec's `aspect` (width ÷ height), if it sets one.
+    pub aspect: Option<f32>,
     pub entities: Vec<Entity>,
     /// Top-level entities: outside nodes and the cloud box, in file order.
     pub roots: Vec<EntId>,
@@ -224,6 +226,7 @@ pub fn resolve(spec: &Spec) -> (Model, Vec<Diagnostic>) {
             aws_icons: spec.diagram.aws_icons.clone(),
             theme: spec.diagram.theme,
             direction: spec.diagram.direction,
+            aspect: spec.diagram.aspect,
             ..Model::default()
         },
         diags: Vec::new(),

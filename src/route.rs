@@ -17,9 +17,12 @@
 use crate::geom::{Point, Rect, Side};
 use crate::layout::{Layout, TextBox};
 use crate::model::{EntId, EntKind, Model, Placement};
+use crate::spatial::RectIndex;
 use crate::text::{Measure, LINE_HEIGHT};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
+
+/// Cell size of the bucket grids that link labels are placed with.
+const INDEX_CELL: f32 = 128.0;
 
 /// Font size of link labels.
 pub const LINK_LABEL_SIZE: f32 = 12.0;
@@ -58,14 +61,25 @@ enum Owner {
     Near(EntId),
 }
 
+/// The sparse orthogonal grid: its lines, and the obstacles blocking its edges.
+///
+/// Edges are numbered horizontal first, then vertical. Most edges have no blocker, so the
+/// blocker lists are stored compactly: one bit per edge says whether it has any, a running
+/// count per 64-bit word turns a set bit into its rank among the blocked edges, and that rank
+/// indexes the lists (`start`, `obst`). Memory is a few bits per edge plus the lists.
 struct Grid {
     xs: Vec<f32>,
     ys: Vec<f32>,
-    /// Blocking obstacles per edge; horizontal edges first, then vertical.
-    blockers: Vec<Vec<u32>>,
+    /// One bit per edge: set when the edge has at least one blocker.
+    blocked: Vec<u64>,
+    /// Per word of `blocked`: the number of blocked edges before it.
+    before: Vec<u32>,
+    /// The blockers of the k-th blocked edge are `obst[start[k]..start[k + 1]]`.
+    start: Vec<u32>,
+    obst: Vec<u32>,
     owners: Vec<Owner>,
-    /// Per edge: runs alongside a frame line, closer than [`HUG_DIST`] (costs more).
-    hug: Vec<bool>,
+    /// One bit per edge: runs alongside a frame line, closer than [`HUG_DIST`] (costs more).
+    hug: Vec<u64>,
 }
 
 impl Grid {
@@ -74,6 +88,9 @@ impl Grid {
     }
     fn ny(&self) -> usize {
         self.ys.len()
+    }
+    fn edges(&self) -> usize {
+        self.ny() * self.nx().saturating_sub(1) + self.nx() * self.ny().saturating_sub(1)
     }
     fn hedge(&self, i: usize, j: usize) -> usize {
         j * (self.nx() - 1) + i
@@ -105,7 +122,7 @@ impl Grid {
             for j in j0..j1.min(ny) {
                 for i in i0..i1.min(nx).saturating_sub(1) {
                     let e = self.hedge(i, j);
-                    self.hug[e] = true;
+                    self.hug[e / 64] |= 1 << (e % 64);
                 }
             }
         }
@@ -117,14 +134,32 @@ impl Grid {
             for i in i0..i1.min(nx) {
                 for j in j0..j1.min(ny).saturating_sub(1) {
                     let e = self.vedge(i, j);
-                    self.hug[e] = true;
+                    self.hug[e / 64] |= 1 << (e % 64);
                 }
             }
         }
     }
 
-    /// Marks every edge that enters `r`'s open interior with obstacle `o`.
-    fn mark(&mut self, r: &Rect, o: u32) {
+    /// True when edge `e` runs alongside a frame line (see [`Grid::mark_hugs`]).
+    #[inline]
+    fn hugs(&self, e: usize) -> bool {
+        (self.hug[e / 64] >> (e % 64)) & 1 == 1
+    }
+
+    /// The obstacles blocking edge `e`.
+    #[inline]
+    fn blockers(&self, e: usize) -> &[u32] {
+        let (w, b) = (e / 64, e % 64);
+        let word = self.blocked[w];
+        if (word >> b) & 1 == 0 {
+            return &[];
+        }
+        let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
+        &self.obst[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// Every (edge, obstacle) pair where the edge enters `r`'s open interior.
+    fn mark(&self, r: &Rect, o: u32, out: &mut Vec<(usize, u32)>) {
         let (nx, ny) = (self.nx(), self.ny());
         // Horizontal edges on rows strictly inside the rect, spanning into its x range.
         let j0 = self.ys.partition_point(|&y| y <= r.y);
@@ -134,23 +169,44 @@ impl Grid {
         for j in j0..j1 {
             // Edges (i, i+1) crossing the left border: x_i <= r.x < x_{i+1}.
             if i0 > 0 && i0 < nx {
-                let e = self.hedge(i0 - 1, j);
-                self.blockers[e].push(o);
+                out.push((self.hedge(i0 - 1, j), o));
             }
             if i1 > 0 && i1 < nx && i1 != i0 {
-                let e = self.hedge(i1 - 1, j);
-                self.blockers[e].push(o);
+                out.push((self.hedge(i1 - 1, j), o));
             }
         }
         for i in i0..i1 {
             if j0 > 0 && j0 < ny {
-                let e = self.vedge(i, j0 - 1);
-                self.blockers[e].push(o);
+                out.push((self.vedge(i, j0 - 1), o));
             }
             if j1 > 0 && j1 < ny && j1 != j0 {
-                let e = self.vedge(i, j1 - 1);
-                self.blockers[e].push(o);
+                out.push((self.vedge(i, j1 - 1), o));
             }
+        }
+    }
+
+    /// Stores the blockers of every edge from (edge, obstacle) pairs.
+    fn set_blockers(&mut self, mut pairs: Vec<(usize, u32)>) {
+        pairs.sort_unstable();
+        let words = self.edges().div_ceil(64);
+        self.blocked = vec![0; words];
+        self.start = Vec::new();
+        self.obst = Vec::with_capacity(pairs.len());
+        let mut last = usize::MAX;
+        for (e, o) in pairs {
+            if e != last {
+                self.blocked[e / 64] |= 1 << (e % 64);
+                self.start.push(self.obst.len() as u32);
+                last = e;
+            }
+            self.obst.push(o);
+        }
+        self.start.push(self.obst.len() as u32);
+        self.before = Vec::with_capacity(words);
+        let mut count = 0u32;
+        for w in &self.blocked {
+            self.before.push(count);
+            count += w.count_ones();
         }
     }
 }
@@ -192,7 +248,7 @@ const DIRS: [(i32, i32); 4] = [(0, -1), (1, 0), (0, 1), (-1, 0)];
 pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
     let mut r = Router::new(m, l);
     let mut out = Routes::default();
-    let mut used: Vec<Vec<usize>> = vec![Vec::new(); r.grid.blockers.len()];
+    let mut used = Used::new(r.grid.edges());
     for (k, link) in m.links.iter().enumerate() {
         let points = r.route_one(k, link.from, link.to, &mut used);
         out.links.push(RoutedLink {
@@ -210,8 +266,39 @@ struct Router<'a> {
     l: &'a Layout,
     grid: Grid,
     scratch: std::cell::RefCell<Scratch>,
+    heap: std::cell::RefCell<Queue>,
     /// Links that used each port point, per entity.
     port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
+    /// Groups the current link may enter: those whose stamp is `open_gen`.
+    open_stamp: Vec<u32>,
+    open_gen: u32,
+}
+
+/// The links using each grid edge: one bit per edge says whether any does, and only used
+/// edges have an entry in the map.
+#[derive(Default)]
+struct Used {
+    bits: Vec<u64>,
+    map: HashMap<usize, Vec<usize>, FastHash>,
+}
+
+impl Used {
+    fn new(edges: usize) -> Used {
+        Used {
+            bits: vec![0; edges.div_ceil(64)],
+            map: HashMap::default(),
+        }
+    }
+    fn get(&self, e: usize) -> Option<&Vec<usize>> {
+        if (self.bits[e / 64] >> (e % 64)) & 1 == 0 {
+            return None;
+        }
+        self.map.get(&e)
+    }
+    fn add(&mut self, e: usize, link: usize) {
+        self.bits[e / 64] |= 1 << (e % 64);
+        self.map.entry(e).or_default().push(link);
+    }
 }
 
 impl<'a> Router<'a> {
@@ -307,15 +394,17 @@ impl<'a> Router<'a> {
         };
         finish(&mut xs, l.width);
         finish(&mut ys, l.height);
-        let (nx, ny) = (xs.len(), ys.len());
-        let edges = ny * nx.saturating_sub(1) + nx * ny.saturating_sub(1);
         let mut grid = Grid {
             xs,
             ys,
-            blockers: vec![Vec::new(); edges],
+            blocked: Vec::new(),
+            before: Vec::new(),
+            start: Vec::new(),
+            obst: Vec::new(),
             owners: Vec::new(),
-            hug: vec![false; edges],
+            hug: Vec::new(),
         };
+        grid.hug = vec![0; grid.edges().div_ceil(64)];
         // Frame lines (groups and overlay boxes) that links should not run along.
         for (i, e) in m.entities.iter().enumerate() {
             if let (true, Some(p)) = (e.is_group(), l.boxes.get(i).and_then(|b| b.as_ref())) {
@@ -326,31 +415,53 @@ impl<'a> Router<'a> {
             grid.mark_hugs(&o.placed.rect);
         }
         // 2. Obstacles.
+        let mut pairs = Vec::new();
         for (k, (r, o)) in obstacles.iter().enumerate() {
-            grid.mark(r, k as u32);
+            grid.mark(r, k as u32, &mut pairs);
             grid.owners.push(*o);
         }
+        grid.set_blockers(pairs);
         Router {
             m,
             l,
             grid,
             scratch: std::cell::RefCell::new(Scratch::default()),
+            heap: std::cell::RefCell::new(Queue::default()),
             port_use: HashMap::new(),
+            open_stamp: vec![0; m.entities.len()],
+            open_gen: 0,
         }
     }
 
-    /// True when a link with ends `a`, `b` may enter group `g`.
-    fn allowed(&self, g: EntId, a: EntId, b: EntId) -> bool {
-        contains(self.m, g, a) || contains(self.m, g, b)
+    /// Stamps the groups a link with ends `a`, `b` may enter: every group that
+    /// [`contains`] one of its ends.
+    fn open_groups(&mut self, a: EntId, b: EntId) {
+        self.open_gen = self.open_gen.wrapping_add(1);
+        if self.open_gen == 0 {
+            self.open_stamp.iter_mut().for_each(|s| *s = 0);
+            self.open_gen = 1;
+        }
+        let m = self.m;
+        for e in [a, b] {
+            let mut inner = vec![e];
+            match &m.get(e).kind {
+                EntKind::Node {
+                    placement: Placement::Span(spans),
+                    ..
+                } => inner.extend(spans),
+                EntKind::Overlay { members, .. } => inner.extend(members),
+                _ => {}
+            }
+            for x in inner {
+                for g in std::iter::once(x).chain(m.ancestors(x)) {
+                    self.open_stamp[g.index()] = self.open_gen;
+                }
+            }
+        }
     }
 
-    fn route_one(
-        &mut self,
-        k: usize,
-        from: EntId,
-        to: EntId,
-        used: &mut [Vec<usize>],
-    ) -> Vec<Point> {
+    fn route_one(&mut self, k: usize, from: EntId, to: EntId, used: &mut Used) -> Vec<Point> {
+        self.open_groups(from, to);
         let starts = ports(self.m, self.l, from, to);
         let goals = ports(self.m, self.l, to, from);
         let path = self
@@ -381,7 +492,7 @@ impl<'a> Router<'a> {
         // Record edges and ports used.
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
-                used[e].push(k);
+                used.add(e, k);
             }
         }
         let pts: Vec<Point> = path
@@ -413,6 +524,10 @@ impl<'a> Router<'a> {
         a.from == b.from || a.to == b.to
     }
 
+    /// A* from `starts` to `goals` for link `k` (see [`Router::search`]). The search state
+    /// lives in a dense window of the grid around the ports; a search that reaches the
+    /// window's edge starts again in a window eight times as wide, then in a hash map over the
+    /// whole grid, so the result is always that of one search over the whole grid.
     #[allow(clippy::too_many_arguments)]
     fn astar(
         &self,
@@ -421,7 +536,7 @@ impl<'a> Router<'a> {
         to: EntId,
         starts: &[Port],
         goals: &[Port],
-        used: &[Vec<usize>],
+        used: &Used,
         strict: bool,
     ) -> Option<Vec<(usize, usize)>> {
         let g = &self.grid;
@@ -429,46 +544,59 @@ impl<'a> Router<'a> {
         if nx < 2 || ny < 2 {
             return None;
         }
-        // Which obstacles this link may cross: groups holding one of its ends.
-        let open: Vec<bool> = g
-            .owners
-            .iter()
-            .map(|o| match o {
-                Owner::Solid => false,
-                Owner::Group(grp) => self.allowed(*grp, from, to),
-                Owner::Near(n) => *n == from || *n == to,
-            })
-            .collect();
-        let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
-        let n = nx * ny * 4;
-        // Scratch arrays are reused between searches; a state's entries count only when its
-        // stamp is this search's.
-        let mut scratch = self.scratch.borrow_mut();
-        let Scratch {
-            best,
-            prev,
-            stamp,
-            gen,
-        } = &mut *scratch;
-        if best.len() != n {
-            *best = vec![f32::INFINITY; n];
-            *prev = vec![u32::MAX; n];
-            *stamp = vec![0; n];
-        }
-        *gen = gen.wrapping_add(1);
-        if *gen == 0 {
-            stamp.iter_mut().for_each(|s| *s = 0);
-            *gen = 1;
-        }
-        let gen = *gen;
-        let cost_of = |best: &[f32], stamp: &[u32], s: usize| {
-            if stamp[s] == gen {
-                best[s]
-            } else {
-                f32::INFINITY
+        let (mut i0, mut i1, mut j0, mut j1) = (usize::MAX, 0, usize::MAX, 0);
+        for p in starts.iter().chain(goals) {
+            if let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) {
+                (i0, i1, j0, j1) = (i0.min(i), i1.max(i), j0.min(j), j1.max(j));
             }
+        }
+        if i0 > i1 {
+            return None;
+        }
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { window, sparse } = &mut *scratch;
+        for margin in [16, 128] {
+            let (wi0, wj0) = (i0.saturating_sub(margin), j0.saturating_sub(margin));
+            let (wi1, wj1) = ((i1 + margin).min(nx - 1), (j1 + margin).min(ny - 1));
+            window.reset(nx, wi0, wj0, wi1 - wi0 + 1, wj1 - wj0 + 1);
+            if let Ok(path) = self.search(k, from, to, starts, goals, used, strict, window) {
+                return path;
+            }
+            if (wi0, wj0, wi1, wj1) == (0, 0, nx - 1, ny - 1) {
+                break;
+            }
+        }
+        sparse.nx = nx;
+        sparse.map.clear();
+        self.search(k, from, to, starts, goals, used, strict, sparse)
+            .unwrap_or_default()
+    }
+
+    /// One A* search over (grid point, heading) with its state in `store`; `Err` when the
+    /// search reaches a point the store cannot hold.
+    #[allow(clippy::too_many_arguments)]
+    fn search<S: States>(
+        &self,
+        k: usize,
+        from: EntId,
+        to: EntId,
+        starts: &[Port],
+        goals: &[Port],
+        used: &Used,
+        strict: bool,
+        best: &mut S,
+    ) -> Result<Option<Vec<(usize, usize)>>, OutOfWindow> {
+        let g = &self.grid;
+        let (nx, ny) = (g.nx(), g.ny());
+        // Which obstacles this link may cross: groups holding one of its ends (stamped by
+        // `open_groups`), the clearance around its own ends.
+        let open = |o: u32| match g.owners[o as usize] {
+            Owner::Solid => false,
+            Owner::Group(grp) => self.open_stamp[grp.index()] == self.open_gen,
+            Owner::Near(n) => n == from || n == to,
         };
-        let mut heap = BinaryHeap::new();
+        let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
+        let mut heap = std::mem::take(&mut *self.heap.borrow_mut());
         // Goals: (state, extra cost), the state carrying the required final heading.
         let mut goal_at: Vec<(usize, f32)> = Vec::new();
         let (mut gx0, mut gx1, mut gy0, mut gy1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
@@ -486,14 +614,22 @@ impl<'a> Router<'a> {
             gy1 = gy1.max(p.y);
         }
         if goal_at.is_empty() {
-            return None;
+            return Ok(None);
         }
         let h = |i: usize, j: usize| {
             let x = g.xs[i];
             let y = g.ys[j];
             (gx0 - x).max(0.0).max(x - gx1) + (gy0 - y).max(0.0).max(y - gy1)
         };
-        let key = |c: f32| Reverse((c * 16.0) as u64);
+        // Queue keys are costs quantised to 1/16 px; ties break on the state.
+        let key = |c: f32| (c * 16.0) as u64;
+        // Buckets start a little below the cheapest start (keys can fall on shared edges).
+        let base = starts
+            .iter()
+            .filter_map(|p| Some(key(p.cost + h(g.xi(p.x)?, g.yi(p.y)?))))
+            .min()
+            .unwrap_or(0);
+        heap.reset(base.saturating_sub(BUCKETS / 4));
         for p in starts {
             let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
                 continue;
@@ -501,23 +637,24 @@ impl<'a> Router<'a> {
             let d = dir_index(outward(p.side));
             let s = state(i, j, d);
             let c = p.cost + self.port_penalty(from, p, k);
-            if c < cost_of(best, stamp, s) {
-                best[s] = c;
-                stamp[s] = gen;
-                prev[s] = u32::MAX - 1;
-                heap.push((key(c + h(i, j)), Reverse(s)));
+            if !best.holds(i, j) {
+                return Err(OutOfWindow);
+            }
+            if c < best.get(i, j, d).0 {
+                best.set(i, j, d, c, NO_PREV);
+                heap.push(key(c + h(i, j)), s);
             }
         }
         let mut done: Option<usize> = None;
         let mut done_cost = f32::INFINITY;
-        while let Some((Reverse(f), Reverse(s))) = heap.pop() {
+        while let Some((f, s)) = heap.pop() {
             if (f as f32) / 16.0 >= done_cost {
                 break;
             }
             let d = s % 4;
             let p = s / 4;
             let (i, j) = (p % nx, p / nx);
-            let c = best[s];
+            let c = best.get(i, j, d).0;
             if ((c + h(i, j)) * 16.0) as u64 > f + 1 {
                 continue;
             }
@@ -542,15 +679,17 @@ impl<'a> Router<'a> {
                 } else {
                     g.vedge(i, j.min(nj))
                 };
-                if g.blockers[e].iter().any(|&o| !open[o as usize]) {
+                if g.blockers(e).iter().any(|&o| !open(o)) {
                     continue;
                 }
+                if !best.holds(ni, nj) {
+                    return Err(OutOfWindow);
+                }
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
-                if g.hug[e] {
+                if g.hugs(e) {
                     cost *= HUG;
                 }
-                let users = &used[e];
-                if !users.is_empty() {
+                if let Some(users) = used.get(e) {
                     if users.iter().any(|&u| !self.shares_end(k, u)) {
                         if strict {
                             continue;
@@ -565,28 +704,34 @@ impl<'a> Router<'a> {
                 }
                 let ns = state(ni, nj, nd);
                 let nc = c + cost;
-                if nc < cost_of(best, stamp, ns) {
-                    best[ns] = nc;
-                    stamp[ns] = gen;
-                    prev[ns] = s as u32;
-                    heap.push((key(nc + h(ni, nj)), Reverse(ns)));
+                if nc < best.get(ni, nj, nd).0 {
+                    best.set(ni, nj, nd, nc, d as u8);
+                    heap.push(key(nc + h(ni, nj)), ns);
                 }
             }
         }
-        let mut s = done?;
+        *self.heap.borrow_mut() = heap;
+        let Some(s) = done else {
+            return Ok(None);
+        };
+        // Walk back: a state's heading is the step that reached it; its entry holds the
+        // heading before that step.
+        let (mut i, mut j, mut d) = ((s / 4) % nx, (s / 4) / nx, s % 4);
         let mut path = Vec::new();
         loop {
-            let p = s / 4;
-            path.push((p % nx, p / nx));
-            let q = prev[s];
-            if q >= u32::MAX - 1 {
+            path.push((i, j));
+            let pd = best.get(i, j, d).1;
+            if pd == NO_PREV {
                 break;
             }
-            s = q as usize;
+            let (dx, dy) = DIRS[d];
+            i = (i as i64 - dx as i64) as usize;
+            j = (j as i64 - dy as i64) as usize;
+            d = pd as usize;
         }
         path.reverse();
         path.dedup();
-        Some(path)
+        Ok(Some(path))
     }
 
     /// Extra cost of a port already used by another link that shares no end with link `k`.
@@ -601,13 +746,215 @@ impl<'a> Router<'a> {
     }
 }
 
-/// Reusable search arrays (see [`Router::astar`]).
+/// Reusable search state (see [`Router::astar`]).
 #[derive(Default)]
 struct Scratch {
-    best: Vec<f32>,
-    prev: Vec<u32>,
+    window: Window,
+    sparse: Sparse,
+}
+
+/// The predecessor heading of a start state.
+const NO_PREV: u8 = u8::MAX;
+
+/// The A* queue: entries are (key, state), popped smallest key first, ties by smallest
+/// state. Keys near the first one pushed go into one bucket per key value (a search's keys
+/// span a few thousand values, and a bucket rarely holds more than a few states); any other
+/// key goes into a heap. Popping takes the smaller of the two minima, so the order is
+/// exactly that of one heap over all entries.
+#[derive(Default)]
+struct Queue {
+    base: u64,
+    /// The lowest bucket that may be non-empty.
+    cur: usize,
+    /// One past the highest bucket used in this search.
+    top: usize,
+    buckets: Vec<Vec<usize>>,
+    /// Entries outside the buckets' range, as (key << 64) | state.
+    other: std::collections::BinaryHeap<std::cmp::Reverse<u128>>,
+    /// Entries in the buckets.
+    len: usize,
+}
+
+const BUCKETS: u64 = 1 << 17;
+
+impl Queue {
+    /// Empties the queue; keys from `base` on go into buckets.
+    fn reset(&mut self, base: u64) {
+        for b in &mut self.buckets[..self.top] {
+            b.clear();
+        }
+        self.other.clear();
+        (self.base, self.cur, self.top, self.len) = (base, usize::MAX, 0, 0);
+    }
+
+    fn push(&mut self, key: u64, s: usize) {
+        if key < self.base || key - self.base >= BUCKETS {
+            self.other
+                .push(std::cmp::Reverse(((key as u128) << 64) | s as u128));
+            return;
+        }
+        let k = (key - self.base) as usize;
+        if k >= self.buckets.len() {
+            self.buckets.resize_with(k + 1, Vec::new);
+        }
+        self.buckets[k].push(s);
+        self.top = self.top.max(k + 1);
+        self.cur = self.cur.min(k);
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<(u64, usize)> {
+        let mut from_bucket = None;
+        if self.len > 0 {
+            while self.buckets[self.cur].is_empty() {
+                self.cur += 1;
+            }
+            let b = &self.buckets[self.cur];
+            let (mut at, mut min) = (0, b[0]);
+            for (i, &x) in b.iter().enumerate().skip(1) {
+                if x < min {
+                    (at, min) = (i, x);
+                }
+            }
+            from_bucket = Some((self.base + self.cur as u64, min, at));
+        }
+        let other = self
+            .other
+            .peek()
+            .map(|r| ((r.0 >> 64) as u64, r.0 as u64 as usize));
+        match (from_bucket, other) {
+            (Some((k, s, at)), o) if o.is_none_or(|o| (k, s) < o) => {
+                self.buckets[self.cur].swap_remove(at);
+                self.len -= 1;
+                Some((k, s))
+            }
+            (_, o) => {
+                self.other.pop();
+                o
+            }
+        }
+    }
+}
+
+/// A search reached a grid point outside its [`Window`].
+struct OutOfWindow;
+
+/// Where an A* search keeps (best cost, predecessor state) per (grid point, heading).
+trait States {
+    /// True when the store can hold the states of point (i, j).
+    fn holds(&self, i: usize, j: usize) -> bool;
+    /// (best cost, predecessor); infinity when the state was not reached.
+    fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8);
+    /// `prev` is the heading of the predecessor state, [`NO_PREV`] for a start.
+    fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8);
+}
+
+/// Dense search state for a rectangle of grid points; an entry counts only when its stamp
+/// is the current search's, so nothing is cleared between searches.
+#[derive(Default)]
+struct Window {
+    nx: usize,
+    i0: usize,
+    j0: usize,
+    w: usize,
+    h: usize,
+    best: Vec<(f32, u8)>,
     stamp: Vec<u32>,
     gen: u32,
+}
+
+impl Window {
+    /// Starts a search over points `i0..i0 + w` × `j0..j0 + h` of a grid `nx` points wide.
+    fn reset(&mut self, nx: usize, i0: usize, j0: usize, w: usize, h: usize) {
+        (self.nx, self.i0, self.j0, self.w, self.h) = (nx, i0, j0, w, h);
+        let n = w * h * 4;
+        if self.stamp.len() < n {
+            self.best.resize(n, (f32::INFINITY, NO_PREV));
+            self.stamp.resize(n, 0);
+        }
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.gen = 1;
+        }
+    }
+
+    fn at(&self, i: usize, j: usize, d: usize) -> usize {
+        ((j - self.j0) * self.w + (i - self.i0)) * 4 + d
+    }
+}
+
+impl States for Window {
+    fn holds(&self, i: usize, j: usize) -> bool {
+        i >= self.i0 && i < self.i0 + self.w && j >= self.j0 && j < self.j0 + self.h
+    }
+    fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8) {
+        let a = self.at(i, j, d);
+        if self.stamp[a] == self.gen {
+            self.best[a]
+        } else {
+            (f32::INFINITY, NO_PREV)
+        }
+    }
+    fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8) {
+        let a = self.at(i, j, d);
+        self.best[a] = (cost, prev);
+        self.stamp[a] = self.gen;
+    }
+}
+
+/// Sparse search state for the whole grid, for the rare search that outgrows its windows.
+#[derive(Default)]
+struct Sparse {
+    nx: usize,
+    map: HashMap<usize, (f32, u8), FastHash>,
+}
+
+impl States for Sparse {
+    fn holds(&self, _: usize, _: usize) -> bool {
+        true
+    }
+    fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8) {
+        let s = (j * self.nx + i) * 4 + d;
+        self.map
+            .get(&s)
+            .copied()
+            .unwrap_or((f32::INFINITY, NO_PREV))
+    }
+    fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8) {
+        self.map.insert((j * self.nx + i) * 4 + d, (cost, prev));
+    }
+}
+
+/// A fast hasher for integer keys (grid edges and search states), which need no protection
+/// against adversarial keys: a multiply and a rotate (the Fx hash of rustc).
+#[derive(Default, Clone, Copy)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// True when group `g` holds entity `e`: an ancestor of it, or (for a spanning node) one of
@@ -808,6 +1155,11 @@ fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
 
 /// 4. Places link labels where they hit nothing.
 fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) {
+    if m.links.iter().all(|x| x.label.is_none()) {
+        return;
+    }
+    // Boxes, labels and link segments in bucket grids, so that a candidate spot is tested
+    // only against what lies near it.
     let mut taken: Vec<Rect> = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
@@ -831,14 +1183,37 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
             .iter()
             .filter_map(|o| o.placed.label.as_ref().map(|t| t.rect)),
     );
+    let mut index = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for r in taken {
+        index.insert(r, ());
+    }
+    let mut taken = index;
     let all: Vec<Vec<Point>> = routes.links.iter().map(|r| r.points.clone()).collect();
-    let frames: Vec<Rect> = m
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.is_group())
-        .filter_map(|(i, _)| l.boxes.get(i).and_then(|b| b.as_ref()).map(|p| p.rect))
-        .collect();
+    // Each segment under its box grown by the half pixel that `seg_hits_rect` adds.
+    let mut segments = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for (o, p) in all.iter().enumerate() {
+        for (i, s) in p.windows(2).enumerate() {
+            let r = Rect::new(
+                s[0].0.min(s[1].0),
+                s[0].1.min(s[1].1),
+                (s[0].0 - s[1].0).abs(),
+                (s[0].1 - s[1].1).abs(),
+            );
+            segments.insert(r.inflate(0.5), (o, i));
+        }
+    }
+    let hits_segment = |o: usize, i: usize, r: &Rect| seg_hits_rect(all[o][i], all[o][i + 1], r);
+    let mut frames = RectIndex::new(l.width, l.height, INDEX_CELL);
+    for (i, e) in m.entities.iter().enumerate() {
+        if let Some(p) = l
+            .boxes
+            .get(i)
+            .and_then(|b| b.as_ref())
+            .filter(|_| e.is_group())
+        {
+            frames.insert(p.rect, ());
+        }
+    }
     for k in 0..routes.links.len() {
         if routes.links[k].points.len() < 2 {
             continue;
@@ -895,28 +1270,23 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 {
                     continue;
                 }
-                if taken.iter().any(|t| t.intersects(&cand)) {
+                if taken.any(&cand, |t, _| t.intersects(&cand)) {
                     continue;
                 }
-                let hits_link = all
-                    .iter()
-                    .enumerate()
-                    .any(|(o, p)| o != k && p.windows(2).any(|s| seg_hits_rect(s[0], s[1], &cand)));
+                let hits_link =
+                    segments.any(&cand, |_, &(o, i)| o != k && hits_segment(o, i, &cand));
                 if hits_link {
                     continue;
                 }
                 // Prefer spots that do not straddle a frame line.
                 let halo = cand.inflate(3.0);
-                let straddles = frames
-                    .iter()
-                    .filter(|fr| {
-                        halo.intersects(fr)
-                            && !(halo.x >= fr.x
-                                && halo.right() <= fr.right()
-                                && halo.y >= fr.y
-                                && halo.bottom() <= fr.bottom())
-                    })
-                    .count() as f32;
+                let straddles = frames.count(&halo, |fr, _| {
+                    halo.intersects(fr)
+                        && !(halo.x >= fr.x
+                            && halo.right() <= fr.right()
+                            && halo.y >= fr.y
+                            && halo.bottom() <= fr.bottom())
+                }) as f32;
                 let score = straddles * 100.0 + fi;
                 if best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, cand));
@@ -940,11 +1310,9 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 )
             };
             let free = |c: &Rect| {
-                !taken.iter().any(|t| t.intersects(c))
-                    && !all.iter().any(|p| {
-                        p.windows(2)
-                            .any(|s| seg_hits_rect(s[0], s[1], &c.inflate(2.0)))
-                    })
+                let near = c.inflate(2.0);
+                !taken.any(c, |t, _| t.intersects(c))
+                    && !segments.any(&near, |_, &(o, i)| hits_segment(o, i, &near))
             };
             (1..=100)
                 .find_map(|ring| {
@@ -963,7 +1331,7 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
                 })
                 .unwrap_or_else(|| at(0.0, 0.0))
         });
-        taken.push(rect);
+        taken.insert(rect, ());
         routes.links[k].label = Some(TextBox {
             text: label,
             rect,

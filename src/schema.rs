@@ -83,6 +83,12 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             Some("down"),
             "Main flow of links: ranks from top to bottom (`down`) or left to right (`right`).",
         ),
+        ("diagram", "aspect") => json!({
+            "type": "string",
+            "pattern": r"^\s*[0-9.]+\s*:\s*[0-9.]+\s*$",
+            "default": "4:3",
+            "description": "Page shape W:H that rows of many things (VPCs, regions, groups) wrap towards, e.g. \"16:9\"; between 1:10 and 10:1. With direction = \"right\" the block takes the transposed shape."
+        }),
         ("diagram", "aws_icons") => string(
             "Folder of AWS's Architecture Icons package, relative to the spec; kinds whose service name matches a file there use it.",
         ),

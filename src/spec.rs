@@ -126,6 +126,9 @@ pub struct DiagramSpec {
     /// The theme the spec asks for; `None` leaves it to the caller (default light).
     pub theme: Option<Theme>,
     pub direction: Direction,
+    /// The page shape that wrapped rows aim at, width ÷ height (`aspect = "16:9"`); `None`
+    /// for the default 4:3.
+    pub aspect: Option<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -259,7 +262,7 @@ pub const TOP_KEYS: &[&str] = &[
 
 // The keys each table accepts. The parser checks keys against these lists and
 // `schema::schema()` describes exactly these (a test compares them).
-pub const DIAGRAM_KEYS: &[&str] = &["title", "theme", "direction", "aws_icons"];
+pub const DIAGRAM_KEYS: &[&str] = &["title", "theme", "direction", "aspect", "aws_icons"];
 pub const CLOUD_KEYS: &[&str] = &["label"];
 pub const REGION_KEYS: &[&str] = &["code", "label", "zones"];
 pub const VPC_KEYS: &[&str] = &["region", "cidr", "label"];
@@ -295,6 +298,20 @@ pub const THEMES: &[(&str, Theme)] = &[
     ("dark", Theme::Dark),
     ("auto", Theme::Auto),
 ];
+/// Reads an aspect ratio `"W:H"` (e.g. `"16:9"`, `"1.5:1"`) as W ÷ H; `None` unless both are
+/// positive numbers and the ratio lies between 1:10 and 10:1.
+pub fn parse_aspect(s: &str) -> Option<f32> {
+    let (w, h) = s.split_once(':')?;
+    let num = |x: &str| {
+        let x = x.trim();
+        let ok = !x.is_empty() && x.chars().all(|c| c.is_ascii_digit() || c == '.');
+        ok.then(|| x.parse::<f32>().ok()).flatten()
+    };
+    let (w, h) = (num(w)?, num(h)?);
+    let r = w / h;
+    (w > 0.0 && h > 0.0 && (0.1..=10.0).contains(&r)).then_some(r)
+}
+
 pub const DIRECTIONS: &[(&str, Direction)] =
     &[("down", Direction::Down), ("right", Direction::Right)];
 pub const TIERS: &[(&str, Tier)] = &[
@@ -588,7 +605,27 @@ impl Reader {
             direction: self
                 .choice(t, "direction", DIRECTIONS)
                 .map_or(Direction::Down, |s| s.value),
+            aspect: self.aspect(t),
         }
+    }
+
+    /// `aspect = "W:H"`: two positive numbers, their ratio between 1:10 and 10:1.
+    fn aspect(&mut self, t: &DeTable) -> Option<f32> {
+        let s = self.opt_str(t, "aspect")?;
+        let ratio = parse_aspect(&s.value);
+        if ratio.is_none() {
+            self.diags.push(
+                Diagnostic::error(
+                    s.span,
+                    format!(
+                        "`aspect` must be a ratio W:H of two positive numbers between 1:10 and 10:1, found \"{}\"",
+                        s.value
+                    ),
+                )
+                .with_hint("for example aspect = \"16:9\" or aspect = \"4:3\""),
+            );
+        }
+        ratio
     }
 
     fn region(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<RegionSpec> {

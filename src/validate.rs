@@ -32,10 +32,14 @@ fn subnet_cidrs(m: &Model, out: &mut Vec<Diagnostic>) {
         .map(|i| crate::model::EntId(i as u32))
         .filter(|e| matches!(m.get(*e).kind, EntKind::Subnet { .. }))
         .collect();
-    for (i, &s) in subnets.iter().enumerate() {
+    // The subnets of each VPC seen so far, in order: only those can overlap a later one.
+    let mut of_vpc: std::collections::HashMap<crate::model::EntId, Vec<crate::model::EntId>> =
+        std::collections::HashMap::new();
+    for &s in &subnets {
         let (Some(net), Some(vpc)) = (cidr_of(m, s), m.vpc_of(s)) else {
             continue;
         };
+        let earlier = of_vpc.entry(vpc).or_default();
         let span = m.cidr_spans.get(&s).copied();
         if let Some(vnet) = cidr_of(m, vpc) {
             if !vnet.contains(&net) {
@@ -52,9 +56,9 @@ fn subnet_cidrs(m: &Model, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        for &t in &subnets[..i] {
+        for &t in earlier.iter() {
             let Some(other) = cidr_of(m, t) else { continue };
-            if m.vpc_of(t) == Some(vpc) && (other.contains(&net) || net.contains(&other)) {
+            if other.contains(&net) || net.contains(&other) {
                 out.push(
                     Diagnostic::error(
                         span,
@@ -68,6 +72,7 @@ fn subnet_cidrs(m: &Model, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        earlier.push(s);
     }
 }
 
@@ -102,7 +107,9 @@ fn nat_placement(m: &Model, out: &mut Vec<Diagnostic>) {
 // 3. Routes: valid destinations, targets in the same VPC (or a transit gateway), public subnets
 //    with a default route to an internet gateway, one route table per subnet.
 fn routes(m: &Model, out: &mut Vec<Diagnostic>) {
-    let mut seen_subnets: Vec<(crate::model::EntId, String)> = Vec::new();
+    // The first route table of each subnet.
+    let mut seen_subnets: std::collections::HashMap<crate::model::EntId, String> =
+        std::collections::HashMap::new();
     for rt in &m.route_tables {
         for r in &rt.routes {
             if r.to.value.parse::<Ipv4Net>().is_err() && !r.to.value.starts_with("pl-") {
@@ -146,7 +153,7 @@ fn routes(m: &Model, out: &mut Vec<Diagnostic>) {
                     .with_hint("a route table serves subnets of its own VPC"),
                 );
             }
-            if let Some((_, other)) = seen_subnets.iter().find(|(x, _)| *x == s) {
+            if let Some(other) = seen_subnets.get(&s) {
                 out.push(
                     Diagnostic::error(
                         rt.id.span,
@@ -159,7 +166,7 @@ fn routes(m: &Model, out: &mut Vec<Diagnostic>) {
                     .with_hint("a subnet has exactly one route table"),
                 );
             }
-            seen_subnets.push((s, rt.id.value.clone()));
+            seen_subnets.entry(s).or_insert_with(|| rt.id.value.clone());
             if tier_of(m, s) == Some(Tier::Public) {
                 let to_igw = rt.routes.iter().any(|r| {
                     r.to.value == "0.0.0.0/0"
