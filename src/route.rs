@@ -10,8 +10,9 @@
 //!    frame only for links with no end inside that group.
 //! 3. For each link (in spec order), A* over (grid point, heading) with a bend penalty, from
 //!    the candidate ports of the source to those of the target; sides facing the other end
-//!    cost less. Edges already used by a link that shares neither end are closed, so parallel
-//!    links keep apart; links of one fan-out may share a trunk.
+//!    cost less; running alongside a frame line costs double. Edges already used by a link
+//!    that shares neither end, or parallel to one less than 8 px away, are closed, so
+//!    parallel links keep at least 8 px apart; links of one fan-out may share a trunk.
 //! 4. Place each label on its link's longest free stretch, clear of boxes, labels and links.
 
 use crate::geom::{Point, Rect, Side};
@@ -31,6 +32,8 @@ const BEND: f32 = 40.0;
 /// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
 const HUG: f32 = 2.0;
 const HUG_DIST: f32 = 9.5;
+/// The least gap between parallel links that share neither end.
+const GAP: f32 = 8.0;
 /// Distance from a frame side of the grid line in the middle of a 20 px channel.
 const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
@@ -138,6 +141,26 @@ impl Grid {
                 }
             }
         }
+    }
+
+    /// The edges parallel to the edge from grid point `a` to its neighbour `b`, over the
+    /// same span, on lines closer than [`GAP`] to it.
+    fn parallel_near(&self, a: (usize, usize), b: (usize, usize)) -> Vec<usize> {
+        let mut out = Vec::new();
+        if a.1 == b.1 && a.0.abs_diff(b.0) == 1 {
+            let (i, j) = (a.0.min(b.0), a.1);
+            let y = self.ys[j];
+            let below = (0..j).rev().take_while(|&jj| y - self.ys[jj] < GAP);
+            let above = (j + 1..self.ny()).take_while(|&jj| self.ys[jj] - y < GAP);
+            out.extend(below.chain(above).map(|jj| self.hedge(i, jj)));
+        } else if a.0 == b.0 && a.1.abs_diff(b.1) == 1 {
+            let (i, j) = (a.0, a.1.min(b.1));
+            let x = self.xs[i];
+            let left = (0..i).rev().take_while(|&ii| x - self.xs[ii] < GAP);
+            let right = (i + 1..self.nx()).take_while(|&ii| self.xs[ii] - x < GAP);
+            out.extend(left.chain(right).map(|ii| self.vedge(ii, j)));
+        }
+        out
     }
 
     /// True when edge `e` runs alongside a frame line (see [`Grid::mark_hugs`]).
@@ -280,6 +303,8 @@ struct Router<'a> {
 struct Used {
     bits: Vec<u64>,
     map: HashMap<usize, Vec<usize>, FastHash>,
+    /// Links running on a parallel edge closer than [`GAP`], the same way.
+    near: Option<Box<Used>>,
 }
 
 impl Used {
@@ -287,7 +312,17 @@ impl Used {
         Used {
             bits: vec![0; edges.div_ceil(64)],
             map: HashMap::default(),
+            near: Some(Box::new(Used {
+                bits: vec![0; edges.div_ceil(64)],
+                map: HashMap::default(),
+                near: None,
+            })),
         }
+    }
+    fn near(&self) -> &Used {
+        self.near
+            .as_deref()
+            .expect("the top-level Used has a near map")
     }
     fn get(&self, e: usize) -> Option<&Vec<usize>> {
         if (self.bits[e / 64] >> (e % 64)) & 1 == 0 {
@@ -489,10 +524,15 @@ impl<'a> Router<'a> {
                 simplify(vec![(a.cx(), y0), (a.cx(), my), (b.cx(), my), (b.cx(), y1)])
             };
         };
-        // Record edges and ports used.
+        // Record edges and ports used, and the parallel edges closer than GAP, which other
+        // links then keep off.
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
                 used.add(e, k);
+            }
+            let near = used.near.as_deref_mut().expect("near map");
+            for e in self.grid.parallel_near(w[0], w[1]) {
+                near.add(e, k);
             }
         }
         let pts: Vec<Point> = path
@@ -688,6 +728,15 @@ impl<'a> Router<'a> {
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
                 if g.hugs(e) {
                     cost *= HUG;
+                }
+                // A link a hair away, on a parallel line: as good as sharing the edge.
+                if let Some(users) = used.near().get(e) {
+                    if users.iter().any(|&u| u != k && !self.shares_end(k, u)) {
+                        if strict {
+                            continue;
+                        }
+                        cost += 500.0;
+                    }
                 }
                 if let Some(users) = used.get(e) {
                     if users.iter().any(|&u| !self.shares_end(k, u)) {
