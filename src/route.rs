@@ -1270,6 +1270,10 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         let Some(label) = m.links[routes.links[k].link].label.clone() else {
             continue;
         };
+        // An empty label (`label = ""`) draws nothing and takes no room.
+        if label.trim().is_empty() {
+            continue;
+        }
         let w = text.width(&label, LINK_LABEL_SIZE, false) + 6.0;
         let h = LINK_LABEL_SIZE * LINE_HEIGHT;
         let pts = &routes.links[k].points;
