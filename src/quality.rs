@@ -100,7 +100,14 @@ pub struct Figures {
     pub area_ratio: f64,
     /// How far the canvas aspect ratio goes beyond 2:1: `max(0, max(w/h, h/w) - 2)`.
     pub aspect_excess: f64,
+    /// Pairs of parallel segments of links that share neither source nor target, side by
+    /// side over more than [`CLOSE_GAP`] px but fewer than [`CLOSE_GAP`] px apart (they
+    /// read as one thick line; archdraw keeps them at least that far apart).
+    pub close_parallels: usize,
 }
+
+/// See [`Figures::close_parallels`].
+pub const CLOSE_GAP: f64 = 8.0;
 
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -265,6 +272,29 @@ impl Seg {
     }
     fn len(&self) -> f64 {
         self.delta().norm()
+    }
+
+    /// Both segments horizontal (or both vertical), more than the tolerance but less than
+    /// [`CLOSE_GAP`] apart, side by side over more than [`CLOSE_GAP`] px.
+    fn close_to(&self, o: &Seg) -> bool {
+        let flat = |s: &Seg| (s.a.y - s.b.y).abs() <= TOL;
+        let upright = |s: &Seg| (s.a.x - s.b.x).abs() <= TOL;
+        let (gap, lo, hi) = if flat(self) && flat(o) && self.len() > TOL && o.len() > TOL {
+            (
+                (self.a.y - o.a.y).abs(),
+                self.a.x.min(self.b.x).max(o.a.x.min(o.b.x)),
+                self.a.x.max(self.b.x).min(o.a.x.max(o.b.x)),
+            )
+        } else if upright(self) && upright(o) && self.len() > TOL && o.len() > TOL {
+            (
+                (self.a.x - o.a.x).abs(),
+                self.a.y.min(self.b.y).max(o.a.y.min(o.b.y)),
+                self.a.y.max(self.b.y).min(o.a.y.max(o.b.y)),
+            )
+        } else {
+            return false;
+        };
+        gap > TOL && gap < CLOSE_GAP && hi - lo > CLOSE_GAP
     }
 
     /// The segment reaches the open interior of `r` shrunk by the tolerance
@@ -1096,6 +1126,17 @@ fn figures(l: &Layout) -> Figures {
         }
     }
     let bends: usize = l.links.iter().map(|k| bends(&k.segs)).sum();
+    let mut close_parallels = 0;
+    for (i, a) in l.links.iter().enumerate() {
+        for b in &l.links[i + 1..] {
+            if a.from == b.from || a.to == b.to {
+                continue;
+            }
+            for sa in &a.segs {
+                close_parallels += b.segs.iter().filter(|sb| sa.close_to(sb)).count();
+            }
+        }
+    }
     let length: f64 = l.links.iter().flat_map(|k| &k.segs).map(Seg::len).sum();
     let node_area: f64 = l
         .boxes
@@ -1116,6 +1157,7 @@ fn figures(l: &Layout) -> Figures {
         } else {
             0.0
         },
+        close_parallels,
     }
 }
 
@@ -2474,6 +2516,34 @@ mod tests {
         assert_eq!(s.collinear_overlap(&seg([50.0, 1.0], [150.0, 1.0])), 0.0);
         assert_eq!(s.collinear_overlap(&seg([100.0, 0.0], [150.0, 0.0])), 0.0);
         assert_eq!(s.collinear_overlap(&seg([50.0, 0.0], [50.0, 50.0])), 0.0);
+    }
+
+    #[test]
+    fn close_parallels_count_side_by_side_links_a_hair_apart() {
+        let seg = |a: (f64, f64), b: (f64, f64)| Seg {
+            a: Pt { x: a.0, y: a.1 },
+            b: Pt { x: b.0, y: b.1 },
+        };
+        let base = seg((0.0, 0.0), (100.0, 0.0));
+        assert!(base.close_to(&seg((20.0, 4.0), (80.0, 4.0))));
+        assert!(
+            !base.close_to(&seg((20.0, 8.0), (80.0, 8.0))),
+            "8 px apart is enough"
+        );
+        assert!(
+            !base.close_to(&seg((20.0, 0.0), (80.0, 0.0))),
+            "collinear: another defect"
+        );
+        assert!(
+            !base.close_to(&seg((95.0, 4.0), (180.0, 4.0))),
+            "only 5 px side by side"
+        );
+        assert!(
+            !base.close_to(&seg((50.0, 4.0), (50.0, 90.0))),
+            "not parallel"
+        );
+        let up = seg((0.0, 0.0), (0.0, 50.0));
+        assert!(up.close_to(&seg((-3.0, 10.0), (-3.0, 40.0))));
     }
 
     #[test]

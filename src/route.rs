@@ -10,8 +10,9 @@
 //!    frame only for links with no end inside that group.
 //! 3. For each link (in spec order), A* over (grid point, heading) with a bend penalty, from
 //!    the candidate ports of the source to those of the target; sides facing the other end
-//!    cost less. Edges already used by a link that shares neither end are closed, so parallel
-//!    links keep apart; links of one fan-out may share a trunk.
+//!    cost less; running alongside a frame line costs double. Edges already used by a link
+//!    that shares neither end, or parallel to one less than 8 px away, are closed, so
+//!    parallel links keep at least 8 px apart; links of one fan-out may share a trunk.
 //! 4. Place each label on its link's longest free stretch, clear of boxes, labels and links.
 
 use crate::geom::{Point, Rect, Side};
@@ -31,6 +32,8 @@ const BEND: f32 = 40.0;
 /// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
 const HUG: f32 = 2.0;
 const HUG_DIST: f32 = 9.5;
+/// The least gap between parallel links that share neither end.
+const GAP: f32 = 8.0;
 /// Distance from a frame side of the grid line in the middle of a 20 px channel.
 const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
@@ -105,23 +108,6 @@ impl Grid {
         self.ys.binary_search_by(|v| v.total_cmp(&y)).ok()
     }
 
-    /// True when edge `e` runs alongside a frame line (see `mark_hugs`).
-    fn hugs(&self, e: usize) -> bool {
-        (self.hug[e / 64] >> (e % 64)) & 1 == 1
-    }
-
-    /// The obstacles blocking edge `e`.
-    #[inline]
-    fn blockers(&self, e: usize) -> &[u32] {
-        let (w, b) = (e / 64, e % 64);
-        let word = self.blocked[w];
-        if (word >> b) & 1 == 0 {
-            return &[];
-        }
-        let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
-        &self.obst[self.start[k] as usize..self.start[k + 1] as usize]
-    }
-
     /// Marks the edges that run alongside a side of frame `r`, closer to it than [`HUG_DIST`].
     fn mark_hugs(&mut self, r: &Rect) {
         let (nx, ny) = (self.nx(), self.ny());
@@ -155,6 +141,44 @@ impl Grid {
                 }
             }
         }
+    }
+
+    /// The edges parallel to the edge from grid point `a` to its neighbour `b`, over the
+    /// same span, on lines closer than [`GAP`] to it.
+    fn parallel_near(&self, a: (usize, usize), b: (usize, usize)) -> Vec<usize> {
+        let mut out = Vec::new();
+        if a.1 == b.1 && a.0.abs_diff(b.0) == 1 {
+            let (i, j) = (a.0.min(b.0), a.1);
+            let y = self.ys[j];
+            let below = (0..j).rev().take_while(|&jj| y - self.ys[jj] < GAP);
+            let above = (j + 1..self.ny()).take_while(|&jj| self.ys[jj] - y < GAP);
+            out.extend(below.chain(above).map(|jj| self.hedge(i, jj)));
+        } else if a.0 == b.0 && a.1.abs_diff(b.1) == 1 {
+            let (i, j) = (a.0, a.1.min(b.1));
+            let x = self.xs[i];
+            let left = (0..i).rev().take_while(|&ii| x - self.xs[ii] < GAP);
+            let right = (i + 1..self.nx()).take_while(|&ii| self.xs[ii] - x < GAP);
+            out.extend(left.chain(right).map(|ii| self.vedge(ii, j)));
+        }
+        out
+    }
+
+    /// True when edge `e` runs alongside a frame line (see [`Grid::mark_hugs`]).
+    #[inline]
+    fn hugs(&self, e: usize) -> bool {
+        (self.hug[e / 64] >> (e % 64)) & 1 == 1
+    }
+
+    /// The obstacles blocking edge `e`.
+    #[inline]
+    fn blockers(&self, e: usize) -> &[u32] {
+        let (w, b) = (e / 64, e % 64);
+        let word = self.blocked[w];
+        if (word >> b) & 1 == 0 {
+            return &[];
+        }
+        let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
+        &self.obst[self.start[k] as usize..self.start[k + 1] as usize]
     }
 
     /// Every (edge, obstacle) pair where the edge enters `r`'s open interior.
@@ -271,8 +295,9 @@ const PARALLEL_MIN_LINKS: usize = 256;
 /// With many links and a second core, the second half of the links is routed speculatively
 /// on another thread while this one routes the first half, as if the first half were not
 /// there. Each speculative route is then kept only if its search read nothing the first half
-/// wrote: no grid point of a first-half route lies in the box of points its search expanded
-/// (grown by one), and it shares no end with a first-half link (port use). From the first
+/// wrote: no edge of a first-half route, nor a parallel edge near it (see
+/// [`Grid::parallel_near`]), touches the box of points its search expanded (grown by one),
+/// and it shares no end with a first-half link (port use). From the first
 /// route that fails the test on, links are routed again here, after the first half and the
 /// kept routes. The result is exactly that of routing every link in order on one thread.
 fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> Vec<Vec<Point>> {
@@ -307,18 +332,32 @@ fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> Vec<Vec<Poin
         let second = spec.join().expect("routing thread");
         (r, used, first, second)
     });
-    // Grid points of the first half's routes, as straight runs, and the entities they end at.
+    // What the first half's routes wrote, in grid index space: each straight run, widened
+    // across to the parallel lines closer than GAP; and the entities they end at.
     let mut runs = RectIndex::new(grid.nx() as f32, grid.ny() as f32, 16.0);
     for (_, path, _) in &first {
-        for w in path.windows(2) {
-            let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+        let mut a = 0;
+        while a + 1 < path.len() {
+            let horizontal = path[a].1 == path[a + 1].1;
+            let mut b = a + 1;
+            while b + 1 < path.len() && (path[b].1 == path[b + 1].1) == horizontal {
+                b += 1;
+            }
+            let ((i0, j0), (i1, j1)) = (path[a], path[b]);
+            let (mut ri, mut rj) = ((i0.min(i1), i0.max(i1)), (j0.min(j1), j0.max(j1)));
+            if horizontal {
+                rj = near_lines(&grid.ys, j0);
+            } else {
+                ri = near_lines(&grid.xs, i0);
+            }
             let r = Rect::new(
-                i0.min(i1) as f32,
-                j0.min(j1) as f32,
-                i0.abs_diff(i1) as f32,
-                j0.abs_diff(j1) as f32,
+                ri.0 as f32,
+                rj.0 as f32,
+                (ri.1 - ri.0) as f32,
+                (rj.1 - rj.0) as f32,
             );
             runs.insert(r, ());
+            a = b;
         }
     }
     let mut ends = vec![false; m.entities.len()];
@@ -384,6 +423,8 @@ struct Router<'a> {
 struct Used {
     bits: Vec<u64>,
     map: HashMap<usize, Vec<usize>, FastHash>,
+    /// Links running on a parallel edge closer than [`GAP`], the same way.
+    near: Option<Box<Used>>,
 }
 
 impl Used {
@@ -391,7 +432,17 @@ impl Used {
         Used {
             bits: vec![0; edges.div_ceil(64)],
             map: HashMap::default(),
+            near: Some(Box::new(Used {
+                bits: vec![0; edges.div_ceil(64)],
+                map: HashMap::default(),
+                near: None,
+            })),
         }
+    }
+    fn near(&self) -> &Used {
+        self.near
+            .as_deref()
+            .expect("the top-level Used has a near map")
     }
     fn get(&self, e: usize) -> Option<&Vec<usize>> {
         if (self.bits[e / 64] >> (e % 64)) & 1 == 0 {
@@ -610,7 +661,8 @@ impl<'a> Router<'a> {
         pts
     }
 
-    /// Records the edges and end ports of link `k`'s grid path as used; returns its points.
+    /// Records the edges and end ports of link `k`'s grid path as used, and the parallel edges
+    /// closer than [`GAP`], which other links then keep off; returns its points.
     fn commit(&mut self, k: usize, path: &[(usize, usize)], used: &mut Used) -> Vec<Point> {
         if path.is_empty() {
             return Vec::new();
@@ -619,6 +671,10 @@ impl<'a> Router<'a> {
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
                 used.add(e, k);
+            }
+            let near = used.near.as_deref_mut().expect("near map");
+            for e in self.grid.parallel_near(w[0], w[1]) {
+                near.add(e, k);
             }
         }
         let pts: Vec<Point> = path
@@ -831,6 +887,15 @@ impl<'a> Router<'a> {
                 if g.hugs(e) {
                     cost *= HUG;
                 }
+                // A link a hair away, on a parallel line: as good as sharing the edge.
+                if let Some(users) = used.near().get(e) {
+                    if users.iter().any(|&u| u != k && !self.shares_end(k, u)) {
+                        if strict {
+                            continue;
+                        }
+                        cost += 500.0;
+                    }
+                }
                 if let Some(users) = used.get(e) {
                     if users.iter().any(|&u| !self.shares_end(k, u)) {
                         if strict {
@@ -887,6 +952,14 @@ impl<'a> Router<'a> {
             _ => 0.0,
         }
     }
+}
+
+/// The first and last of the lines `v` closer than [`GAP`] to line `k` (`k` included).
+fn near_lines(v: &[f32], k: usize) -> (usize, usize) {
+    let at = v[k];
+    let lo = (0..k).rev().take_while(|&q| at - v[q] < GAP).last();
+    let hi = (k + 1..v.len()).take_while(|&q| v[q] - at < GAP).last();
+    (lo.unwrap_or(k), hi.unwrap_or(k))
 }
 
 /// Reusable search state (see [`Router::astar`]).
@@ -1364,6 +1437,10 @@ fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) 
         let Some(label) = m.links[routes.links[k].link].label.clone() else {
             continue;
         };
+        // An empty label (`label = ""`) draws nothing and takes no room.
+        if label.trim().is_empty() {
+            continue;
+        }
         let w = text.width(&label, LINK_LABEL_SIZE, false) + 6.0;
         let h = LINK_LABEL_SIZE * LINE_HEIGHT;
         let pts = &routes.links[k].points;

@@ -124,6 +124,13 @@ fn every_case_matches_its_expectations() {
         for d in &report.defects {
             failures.push(format!("{}: layout defect: {d}", case.display()));
         }
+        if report.figures.close_parallels > 0 {
+            failures.push(format!(
+                "{}: {} pairs of parallel links closer than 8 px",
+                case.display(),
+                report.figures.close_parallels
+            ));
+        }
         if area == "valid" {
             let svg = diagram.render(Format::Svg, 1.0).expect("svg");
             failures.extend(expect(&case.with_extension("svg"), &svg));
@@ -171,8 +178,16 @@ fn committed_example_outputs_are_fresh() {
         }
         let json = diagram.render(Format::Json, 1.0).expect("json");
         let value: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
-        for d in archdraw::quality::check(&value).expect("quality").defects {
+        let report = archdraw::quality::check(&value).expect("quality");
+        for d in report.defects {
             failures.push(format!("{}: layout defect: {d}", spec.display()));
+        }
+        if report.figures.close_parallels > 0 {
+            failures.push(format!(
+                "{}: {} pairs of parallel links closer than 8 px",
+                spec.display(),
+                report.figures.close_parallels
+            ));
         }
     }
     assert!(

@@ -217,6 +217,9 @@ proptest! {
             for d in &r.defects {
                 println!("DEFECT {:?} {}", d.kind, d.message);
             }
+            if r.figures.close_parallels > 0 {
+                println!("CLOSE-PARALLELS {}", r.figures.close_parallels);
+            }
             println!("CASE {}", r.defects.len());
             if !r.defects.is_empty() {
                 println!("SPEC-BEGIN\n{text}SPEC-END");
@@ -224,5 +227,6 @@ proptest! {
             return Ok(());
         }
         prop_assert!(r.defects.is_empty(), "{}\n{}", text, r.defects.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
+        prop_assert_eq!(r.figures.close_parallels, 0, "parallel links closer than 8 px in\n{}", text);
     }
 }

@@ -1,5 +1,6 @@
 //! Replays the `structured` corpus without libFuzzer and sorts the specs that compile but
-//! have layout defects (`archdraw::quality::check`): prints a count per defect kind and,
+//! have layout defects (`archdraw::quality::check`), or parallel links closer than 8 px
+//! (`Figures::close_parallels`): prints a count per defect kind and,
 //! with `--out DIR`, writes each such spec as `DIR/<corpus file>.toml`.
 //!
 //! `cargo run --release --example defects -- corpus/structured [--out /tmp/defects]`
@@ -43,8 +44,11 @@ fn main() {
         let json = d.render(Format::Json, 1.0).expect("JSON");
         let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON parses");
         let report = archdraw::quality::check(&value).expect("quality check runs");
-        if report.defects.is_empty() {
+        if report.defects.is_empty() && report.figures.close_parallels == 0 {
             continue;
+        }
+        if report.figures.close_parallels > 0 {
+            *kinds.entry("close-parallels (figure)".into()).or_default() += 1;
         }
         defective += 1;
         let mut seen = std::collections::BTreeSet::new();
