@@ -417,12 +417,16 @@ struct Router<'a> {
     open_gen: u32,
 }
 
-/// The links using each grid edge: one bit per edge says whether any does, and only used
-/// edges have an entry in the map.
+/// The links using each grid edge: one bit per edge says whether any does; the links of a
+/// used edge are a list threaded through one array (newest first), so an edge costs a map
+/// entry and a few bytes per link rather than a vector of its own.
 #[derive(Default)]
 struct Used {
     bits: Vec<u64>,
-    map: HashMap<usize, Vec<usize>, FastHash>,
+    /// Edge → index in `links` of its newest user.
+    head: HashMap<usize, u32, FastHash>,
+    /// (link, index of the next older user of the same edge, or `u32::MAX`).
+    links: Vec<(u32, u32)>,
     /// Links running on a parallel edge closer than [`GAP`], the same way.
     near: Option<Box<Used>>,
 }
@@ -431,12 +435,11 @@ impl Used {
     fn new(edges: usize) -> Used {
         Used {
             bits: vec![0; edges.div_ceil(64)],
-            map: HashMap::default(),
             near: Some(Box::new(Used {
                 bits: vec![0; edges.div_ceil(64)],
-                map: HashMap::default(),
-                near: None,
+                ..Used::default()
             })),
+            ..Used::default()
         }
     }
     fn near(&self) -> &Used {
@@ -444,15 +447,28 @@ impl Used {
             .as_deref()
             .expect("the top-level Used has a near map")
     }
-    fn get(&self, e: usize) -> Option<&Vec<usize>> {
-        if (self.bits[e / 64] >> (e % 64)) & 1 == 0 {
-            return None;
-        }
-        self.map.get(&e)
+    /// True when some link uses edge `e`.
+    fn has(&self, e: usize) -> bool {
+        (self.bits[e / 64] >> (e % 64)) & 1 == 1
+    }
+    /// The links using edge `e`, newest first.
+    fn users(&self, e: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = if self.has(e) {
+            self.head.get(&e).copied().unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        };
+        std::iter::successors((first != u32::MAX).then_some(first), |&i| {
+            let next = self.links[i as usize].1;
+            (next != u32::MAX).then_some(next)
+        })
+        .map(|i| self.links[i as usize].0 as usize)
     }
     fn add(&mut self, e: usize, link: usize) {
         self.bits[e / 64] |= 1 << (e % 64);
-        self.map.entry(e).or_default().push(link);
+        let at = self.links.len() as u32;
+        let next = self.head.insert(e, at).unwrap_or(u32::MAX);
+        self.links.push((link as u32, next));
     }
 }
 
@@ -888,16 +904,18 @@ impl<'a> Router<'a> {
                     cost *= HUG;
                 }
                 // A link a hair away, on a parallel line: as good as sharing the edge.
-                if let Some(users) = used.near().get(e) {
-                    if users.iter().any(|&u| u != k && !self.shares_end(k, u)) {
-                        if strict {
-                            continue;
-                        }
-                        cost += 500.0;
+                if used
+                    .near()
+                    .users(e)
+                    .any(|u| u != k && !self.shares_end(k, u))
+                {
+                    if strict {
+                        continue;
                     }
+                    cost += 500.0;
                 }
-                if let Some(users) = used.get(e) {
-                    if users.iter().any(|&u| !self.shares_end(k, u)) {
+                if used.has(e) {
+                    if used.users(e).any(|u| !self.shares_end(k, u)) {
                         if strict {
                             continue;
                         }
