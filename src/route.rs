@@ -814,17 +814,45 @@ impl<'a> Router<'a> {
         if goal_at.is_empty() {
             return Ok(None);
         }
-        let h = |i: usize, j: usize| {
+        // Manhattan distance to the box of the goal ports, plus a bend for each turn the
+        // heading `d` still needs to face that box (a lower bound: turning back takes two,
+        // since there are no U-turns).
+        let h = |i: usize, j: usize, d: usize| {
             let x = g.xs[i];
             let y = g.ys[j];
-            (gx0 - x).max(0.0).max(x - gx1) + (gy0 - y).max(0.0).max(y - gy1)
+            let dist = (gx0 - x).max(0.0).max(x - gx1) + (gy0 - y).max(0.0).max(y - gy1);
+            let need = |v: f32, lo: f32, hi: f32| {
+                if v < lo {
+                    1
+                } else if v > hi {
+                    -1
+                } else {
+                    0
+                }
+            };
+            let (nx_, ny_) = (need(x, gx0, gx1), need(y, gy0, gy1));
+            let (dx, dy) = DIRS[d];
+            // Along the heading's axis: behind means two turns; across it: one.
+            let (along, across) = if dy == 0 { (nx_, ny_) } else { (ny_, nx_) };
+            let ahead = if dy == 0 { dx } else { dy };
+            let turns = if along != 0 && along != ahead {
+                2
+            } else if across != 0 {
+                1
+            } else {
+                0
+            };
+            dist + BEND * turns as f32
         };
         // Queue keys are costs quantised to 1/16 px; ties break on the state.
         let key = |c: f32| (c * 16.0) as u64;
         // Buckets start a little below the cheapest start (keys can fall on shared edges).
         let base = starts
             .iter()
-            .filter_map(|p| Some(key(p.cost + h(g.xi(p.x)?, g.yi(p.y)?))))
+            .filter_map(|p| {
+                let d = dir_index(outward(p.side));
+                Some(key(p.cost + h(g.xi(p.x)?, g.yi(p.y)?, d)))
+            })
             .min()
             .unwrap_or(0);
         heap.reset(base.saturating_sub(BUCKETS / 4));
@@ -840,7 +868,7 @@ impl<'a> Router<'a> {
             }
             if c < best.get(i, j, d).0 {
                 best.set(i, j, d, c, NO_PREV);
-                heap.push(key(c + h(i, j)), s);
+                heap.push(key(c + h(i, j, d)), s);
             }
         }
         let mut done: Option<usize> = None;
@@ -867,7 +895,7 @@ impl<'a> Router<'a> {
             let (i, j) = (p % nx, p / nx);
             (ei0, ei1, ej0, ej1) = (ei0.min(i), ei1.max(i), ej0.min(j), ej1.max(j));
             let c = best.get(i, j, d).0;
-            if ((c + h(i, j)) * 16.0) as u64 > f + 1 {
+            if ((c + h(i, j, d)) * 16.0) as u64 > f + 1 {
                 continue;
             }
             for &(gs, extra) in &goal_at {
@@ -931,7 +959,7 @@ impl<'a> Router<'a> {
                 let nc = c + cost;
                 if nc < best.get(ni, nj, nd).0 {
                     best.set(ni, nj, nd, nc, d as u8);
-                    heap.push(key(nc + h(ni, nj)), ns);
+                    heap.push(key(nc + h(ni, nj, nd)), ns);
                 }
             }
         }
