@@ -5,6 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+#[path = "support/run.rs"]
+mod run;
+use run::Run;
 use std::time::{Duration, SystemTime};
 
 const NETWORK: &str = include_str!(concat!(
@@ -30,25 +34,7 @@ struct Dir {
     tmp: tempfile::TempDir,
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit status\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
     /// stdout with the timings taken out, to compare runs.
     fn stdout_untimed(&self) -> String {
         self.stdout
@@ -136,12 +122,7 @@ impl Dir {
         for (k, v) in env {
             c.env(k, v);
         }
-        let o = c.output().expect("run archdraw");
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8(o.stdout).unwrap(),
-            stderr: String::from_utf8(o.stderr).unwrap(),
-        }
+        Run::from(c.output().expect("run archdraw"))
     }
 
     fn run(&self, args: &[&str]) -> Run {

@@ -3,7 +3,11 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+#[path = "support/run.rs"]
+mod run;
+use run::Run;
 
 const NETWORK: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -83,36 +87,7 @@ impl Dir {
     }
 }
 
-/// The result of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
-        }
-    }
-}
-
 impl Run {
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit status\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
     /// `(file, line, column)` of every `file:line:col: error:` line on stderr.
     fn error_locations(&self) -> Vec<(String, usize, usize)> {
         self.stderr
