@@ -309,7 +309,8 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
 /// node that is not a member, it is split by the members' parents, then member by member.
 fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Vec<OverlayBox> {
     let mut out = Vec::new();
-    // Members and everything inside member groups, per overlay.
+    // Members and everything inside member groups, per overlay (in id order, so lookups
+    // are binary searches).
     let insides: Vec<(usize, Vec<EntId>)> = m
         .entities
         .iter()
@@ -338,7 +339,7 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
             .enumerate()
             .filter(|(oj, (_, other))| {
                 *oj != oi
-                    && other.iter().all(|x| inside.contains(x))
+                    && other.iter().all(|x| inside.binary_search(x).is_ok())
                     && (other.len() < inside.len() || *oj > oi)
             })
             .count() as f32;
@@ -361,7 +362,7 @@ fn place_overlays(m: &Model, text: &dyn Measure, boxes: &[Option<Placed>]) -> Ve
         let intrudes = |r: &Rect| {
             m.entities.iter().enumerate().any(|(j, o)| {
                 o.is_node()
-                    && !inside.contains(&EntId(j as u32))
+                    && inside.binary_search(&EntId(j as u32)).is_err()
                     && boxes[j].as_ref().is_some_and(|p| p.rect.intersects(r))
             })
         };

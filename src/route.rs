@@ -420,32 +420,36 @@ struct Router<'a> {
 /// The links using each grid edge: one bit per edge says whether any does; the links of a
 /// used edge are a list threaded through one array (newest first), so an edge costs a map
 /// entry and a few bytes per link rather than a vector of its own.
-#[derive(Default)]
-struct Used {
+struct EdgeUsers {
     bits: Vec<u64>,
     /// Edge → index in `links` of its newest user.
     head: HashMap<usize, u32, FastHash>,
     /// (link, index of the next older user of the same edge, or `u32::MAX`).
     links: Vec<(u32, u32)>,
-    /// Links running on a parallel edge closer than [`GAP`], the same way.
-    near: Option<Box<Used>>,
+}
+
+/// The links on each grid edge, and those on a parallel edge closer than [`GAP`].
+struct Used {
+    on: EdgeUsers,
+    near: EdgeUsers,
 }
 
 impl Used {
     fn new(edges: usize) -> Used {
         Used {
-            bits: vec![0; edges.div_ceil(64)],
-            near: Some(Box::new(Used {
-                bits: vec![0; edges.div_ceil(64)],
-                ..Used::default()
-            })),
-            ..Used::default()
+            on: EdgeUsers::new(edges),
+            near: EdgeUsers::new(edges),
         }
     }
-    fn near(&self) -> &Used {
-        self.near
-            .as_deref()
-            .expect("the top-level Used has a near map")
+}
+
+impl EdgeUsers {
+    fn new(edges: usize) -> EdgeUsers {
+        EdgeUsers {
+            bits: vec![0; edges.div_ceil(64)],
+            head: HashMap::default(),
+            links: Vec::new(),
+        }
     }
     /// True when some link uses edge `e`.
     fn has(&self, e: usize) -> bool {
@@ -686,11 +690,10 @@ impl<'a> Router<'a> {
         let link = &self.m.links[k];
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
-                used.add(e, k);
+                used.on.add(e, k);
             }
-            let near = used.near.as_deref_mut().expect("near map");
             for e in self.grid.parallel_near(w[0], w[1]) {
-                near.add(e, k);
+                used.near.add(e, k);
             }
         }
         let pts: Vec<Point> = path
@@ -932,18 +935,14 @@ impl<'a> Router<'a> {
                     cost *= HUG;
                 }
                 // A link a hair away, on a parallel line: as good as sharing the edge.
-                if used
-                    .near()
-                    .users(e)
-                    .any(|u| u != k && !self.shares_end(k, u))
-                {
+                if used.near.users(e).any(|u| u != k && !self.shares_end(k, u)) {
                     if strict {
                         continue;
                     }
                     cost += 500.0;
                 }
-                if used.has(e) {
-                    if used.users(e).any(|u| !self.shares_end(k, u)) {
+                if used.on.has(e) {
+                    if used.on.users(e).any(|u| !self.shares_end(k, u)) {
                         if strict {
                             continue;
                         }
