@@ -1,4 +1,4 @@
-//! Prints layout defects (quality.md) and figures for spec files:
+//! Prints layout defects and blemishes (quality.md) and figures for spec files:
 //! `cargo run --release --example quality -- specs/*.toml`.
 
 fn main() {
@@ -8,9 +8,23 @@ fn main() {
         let json = String::from_utf8(d.render(archdraw::Format::Json, 1.0).unwrap()).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let r = archdraw::quality::check(&v).unwrap();
-        println!("{f}: {} defects {:?}", r.defects.len(), r.figures);
-        for d in r.defects {
+        println!(
+            "{f}: {} defects, {} blemishes {:?}",
+            r.defects.len(),
+            r.blemishes.len(),
+            r.figures
+        );
+        for d in &r.defects {
             println!("  {d}");
         }
+        for b in &r.blemishes {
+            println!("  {}: {} [{:.2}]", b.kind, b.message, b.measure);
+        }
+        let counts: Vec<String> = archdraw::quality::blemish_counts(&r)
+            .into_iter()
+            .filter(|&(_, n)| n > 0)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        println!("  blemishes by kind: {}", counts.join(", "));
     }
 }

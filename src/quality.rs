@@ -1,19 +1,23 @@
-//! Layout quality: the defects of quality.md computed from a JSON layout export.
+//! Layout quality: the defects and blemishes of quality.md computed from a JSON layout
+//! export.
 //!
 //! [`check`] reads the layout written by `archdraw render --format json` (canvas
 //! `width`/`height`, `boxes`, `links`; absolute canvas pixels, y down) and reports the
-//! nine layout defects that must be zero on every spec, plus the figures used to
-//! compare layouts. It is pure: no I/O and no dependency on the renderer.
+//! nine layout defects that must be zero on every spec, the nine blemishes (visible flaws
+//! that are not defects, each with its measure; they never change the defect list), plus
+//! the figures used to compare layouts. It is pure: no I/O and no dependency on the
+//! renderer.
 //!
 //! Conventions used throughout:
-//! - every comparison allows [`TOLERANCE`] (0.5 px);
+//! - every comparison allows [`TOLERANCE`] (0.5 px), except where quality.md sets its own
+//!   thresholds (the blemishes use those as written);
 //! - two rectangles *intersect* when their open interiors overlap by more than the
 //!   tolerance on both axes (touching edges is fine);
 //! - a segment *enters* a rectangle when it reaches the rectangle's interior shrunk
 //!   by the tolerance on every side (running along an edge is fine);
 //! - link segments are numbered from 1 in messages.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde_json::Value;
@@ -85,6 +89,83 @@ impl fmt::Display for Defect {
     }
 }
 
+/// The blemishes of quality.md: visible flaws that are not defects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BlemishKind {
+    BorderHugging,
+    Detour,
+    Excursion,
+    CoincidentLinks,
+    Grazing,
+    SplitGroup,
+    BendOutlier,
+    ZoneOrder,
+    OffCentreHub,
+}
+
+impl BlemishKind {
+    /// Every kind, in the order of quality.md.
+    pub const ALL: [BlemishKind; 9] = [
+        BlemishKind::BorderHugging,
+        BlemishKind::Detour,
+        BlemishKind::Excursion,
+        BlemishKind::CoincidentLinks,
+        BlemishKind::Grazing,
+        BlemishKind::SplitGroup,
+        BlemishKind::BendOutlier,
+        BlemishKind::ZoneOrder,
+        BlemishKind::OffCentreHub,
+    ];
+
+    /// Short kebab-case name, as quality.md titles the blemish.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlemishKind::BorderHugging => "border-hugging",
+            BlemishKind::Detour => "detour",
+            BlemishKind::Excursion => "excursion",
+            BlemishKind::CoincidentLinks => "coincident-links",
+            BlemishKind::Grazing => "grazing",
+            BlemishKind::SplitGroup => "split-group",
+            BlemishKind::BendOutlier => "bend-outlier",
+            BlemishKind::ZoneOrder => "zone-order",
+            BlemishKind::OffCentreHub => "off-centre-hub",
+        }
+    }
+}
+
+impl fmt::Display for BlemishKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One blemish; `message` names the ids involved, e.g. "link a->b runs 9.0 px from
+/// group vpc-main over 240 px", and `measure` is its size in the unit of its kind:
+///
+/// | kind | measure |
+/// |---|---|
+/// | border hugging | px run beside the frame line (or inside the title band) |
+/// | detour | L ÷ D (D at least 1 px) |
+/// | excursion | px of the longest stretch outside the group |
+/// | coincident links | px shared on one line |
+/// | grazing | px run alongside the node (or its label) |
+/// | split group | number of boxes drawn for the group |
+/// | bend outlier | number of bends |
+/// | zone order | number of subnets of the row whose order differs from the leftmost's |
+/// | off-centre hub | the hub's position across its spokes' spread (0 = first, 1 = last) |
+#[derive(Debug, Clone)]
+pub struct Blemish {
+    pub kind: BlemishKind,
+    pub message: String,
+    pub measure: f64,
+}
+
+impl fmt::Display for Blemish {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
 /// Comparative figures, lower is better.
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
@@ -104,7 +185,17 @@ pub struct Figures {
     /// side over more than [`CLOSE_GAP`] px but fewer than [`CLOSE_GAP`] px apart (they
     /// read as one thick line; archdraw keeps them at least that far apart).
     pub close_parallels: usize,
+    /// The most bends on one link (0 without links).
+    pub max_bends: usize,
+    /// The worst detour ratio over all links: path length ÷ the Manhattan distance D
+    /// between the nearest points of the two end boxes, D taken as at least 1 px.
+    pub worst_detour: f64,
+    /// Links with more than [`MAX_BENDS`] bends (the bend-outlier blemishes).
+    pub bend_outliers: usize,
 }
+
+/// A link with more bends than this is a bend outlier (quality.md, blemish 7).
+pub const MAX_BENDS: usize = 4;
 
 /// See [`Figures::close_parallels`].
 pub const CLOSE_GAP: f64 = 8.0;
@@ -113,7 +204,19 @@ pub const CLOSE_GAP: f64 = 8.0;
 pub struct Report {
     /// Defects grouped by kind, in the order of [`DefectKind::ALL`].
     pub defects: Vec<Defect>,
+    /// Blemishes grouped by kind, in the order of [`BlemishKind::ALL`]; they take no
+    /// part in `defects`.
+    pub blemishes: Vec<Blemish>,
     pub figures: Figures,
+}
+
+/// How many blemishes of each kind `r` holds, for every kind in the order of
+/// [`BlemishKind::ALL`] (zeros included).
+pub fn blemish_counts(r: &Report) -> Vec<(BlemishKind, usize)> {
+    BlemishKind::ALL
+        .iter()
+        .map(|&k| (k, r.blemishes.iter().filter(|b| b.kind == k).count()))
+        .collect()
 }
 
 /// Checks a JSON layout export. `Err` only when the JSON lacks required fields (or has
@@ -132,6 +235,7 @@ pub fn check(layout: &Value) -> Result<Report, String> {
     check_parallel_overlap(&l, &mut defects);
     Ok(Report {
         defects,
+        blemishes: blemishes(&l),
         figures: figures(&l),
     })
 }
@@ -331,13 +435,18 @@ impl Seg {
 
     /// Length over which `o` runs on the same line as `self` (0 when not collinear).
     fn collinear_overlap(&self, o: &Seg) -> f64 {
+        self.collinear_overlap_within(o, TOL)
+    }
+
+    /// [`Seg::collinear_overlap`], with both ends of `o` within `slack` of `self`'s line.
+    fn collinear_overlap_within(&self, o: &Seg, slack: f64) -> f64 {
         let len = self.len();
         if len <= TOL || o.len() <= TOL {
             return 0.0;
         }
         let u = self.delta().scale(1.0 / len);
         let off_line = |p: Pt| cross(u, p.sub(self.a)).abs();
-        if off_line(o.a) > TOL || off_line(o.b) > TOL {
+        if off_line(o.a) > slack || off_line(o.b) > slack {
             return 0.0;
         }
         let (s, e) = (dot(u, o.a.sub(self.a)), dot(u, o.b.sub(self.a)));
@@ -1125,7 +1234,8 @@ fn figures(l: &Layout) -> Figures {
             }
         }
     }
-    let bends: usize = l.links.iter().map(|k| bends(&k.segs)).sum();
+    let per_link: Vec<usize> = l.links.iter().map(|k| bends(&k.segs)).collect();
+    let bends: usize = per_link.iter().sum();
     let mut close_parallels = 0;
     for (i, a) in l.links.iter().enumerate() {
         for b in &l.links[i + 1..] {
@@ -1158,6 +1268,750 @@ fn figures(l: &Layout) -> Figures {
             0.0
         },
         close_parallels,
+        max_bends: per_link.iter().copied().max().unwrap_or(0),
+        worst_detour: l.links.iter().map(|k| detour(l, k).1).fold(0.0, f64::max),
+        bend_outliers: per_link.iter().filter(|&&b| b > MAX_BENDS).count(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Blemishes
+// ---------------------------------------------------------------------------
+
+/// Border hugging: closer than this to a frame line...
+const HUG_GAP: f64 = 14.0;
+/// ...over more than this, in all for one link and frame.
+const HUG_LENGTH: f64 = 80.0;
+/// The first and last px of a link that border hugging does not measure.
+const HUG_END: f64 = 24.0;
+/// A run within this of the middle of the gap between two frames is in a channel.
+const CHANNEL_SLACK: f64 = 2.0;
+/// A horizontal run inside a title band over more than this is a border hugging.
+const BAND_LENGTH: f64 = 40.0;
+/// A title grown by this on every side belongs to its frame's title band.
+const BAND_MARGIN: f64 = 6.0;
+/// How far from a run a frame can matter to border hugging (hugging gap, a channel
+/// partner on the far side, a title band).
+const HUG_REACH: f64 = HUG_GAP + 2.0 * CHANNEL_SLACK;
+/// Detour: a path longer than `max(DETOUR_FACTOR × D, D + DETOUR_EXTRA)`.
+const DETOUR_FACTOR: f64 = 2.5;
+const DETOUR_EXTRA: f64 = 400.0;
+/// Excursion: a stretch this close to the group's border still counts as inside...
+const EXCURSION_SLACK: f64 = 2.5;
+/// ...and one outside over more than this is an excursion.
+const EXCURSION_LENGTH: f64 = 1.0;
+/// Coincident links: collinear within this, sharing more than `COINCIDENT_LENGTH` px.
+const COINCIDENT_SLACK: f64 = 1.0;
+const COINCIDENT_LENGTH: f64 = 16.0;
+/// Grazing: at most this far outside a node or its label...
+const GRAZE_GAP: f64 = 6.0;
+/// ...alongside it over more than this.
+const GRAZE_LENGTH: f64 = 8.0;
+/// A hub has links to (or from) at least this many others...
+const HUB_SPOKES: usize = 4;
+/// ...and sits in this middle fraction of its spokes' spread.
+const HUB_MIDDLE: f64 = 0.6;
+
+fn blemishes(l: &Layout) -> Vec<Blemish> {
+    let mut out = Vec::new();
+    border_hugging(l, &mut out);
+    detours(l, &mut out);
+    excursions(l, &mut out);
+    coincident_links(l, &mut out);
+    grazing(l, &mut out);
+    split_groups(l, &mut out);
+    bend_outliers(l, &mut out);
+    zone_order(l, &mut out);
+    off_centre_hubs(l, &mut out);
+    out
+}
+
+fn blemish(out: &mut Vec<Blemish>, kind: BlemishKind, message: String, measure: f64) {
+    out.push(Blemish {
+        kind,
+        message,
+        measure,
+    });
+}
+
+/// The parent chain of box `i`, innermost first (`i` itself excluded).
+fn parent_chain(l: &Layout, i: usize) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(l.boxes[i].parent, move |&p| l.boxes[p].parent)
+}
+
+impl Rect {
+    fn grown(&self, m: f64) -> Rect {
+        Rect {
+            x: self.x - m,
+            y: self.y - m,
+            w: self.w + 2.0 * m,
+            h: self.h + 2.0 * m,
+        }
+    }
+
+    /// `(across_lo, across_hi, along_lo, along_hi)` as seen by a horizontal run (y is
+    /// across, x along) or a vertical one (the other way round).
+    fn axes(&self, horizontal: bool) -> (f64, f64, f64, f64) {
+        if horizontal {
+            (self.y, self.bottom(), self.x, self.right())
+        } else {
+            (self.x, self.right(), self.y, self.bottom())
+        }
+    }
+}
+
+/// A horizontal or vertical stretch of a link: at `at` across, from `lo` to `hi` along.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    horizontal: bool,
+    at: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Run {
+    /// The run reaches `r` grown by `m` (closed).
+    fn near(&self, r: &Rect, m: f64) -> bool {
+        let (c0, c1, a0, a1) = r.axes(self.horizontal);
+        self.at >= c0 - m && self.at <= c1 + m && self.hi >= a0 - m && self.lo <= a1 + m
+    }
+}
+
+impl Seg {
+    /// The segment as a [`Run`], when it is horizontal or vertical and longer than the
+    /// tolerance.
+    fn run(&self) -> Option<Run> {
+        let d = self.delta();
+        if self.len() <= TOL {
+            None
+        } else if d.y.abs() <= TOL {
+            Some(Run {
+                horizontal: true,
+                at: (self.a.y + self.b.y) / 2.0,
+                lo: self.a.x.min(self.b.x),
+                hi: self.a.x.max(self.b.x),
+            })
+        } else if d.x.abs() <= TOL {
+            Some(Run {
+                horizontal: false,
+                at: (self.a.x + self.b.x) / 2.0,
+                lo: self.a.y.min(self.b.y),
+                hi: self.a.y.max(self.b.y),
+            })
+        } else {
+            None
+        }
+    }
+
+    /// The parameter range `[t0, t1]` (0 at `a`, 1 at `b`) over which the segment lies in
+    /// the closed rectangle `r`; `None` when it misses it.
+    fn inside(&self, r: &Rect) -> Option<(f64, f64)> {
+        let d = self.delta();
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        for (p, q) in [
+            (-d.x, self.a.x - r.x),
+            (d.x, r.right() - self.a.x),
+            (-d.y, self.a.y - r.y),
+            (d.y, r.bottom() - self.a.y),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else if p < 0.0 {
+                t0 = t0.max(q / p);
+            } else {
+                t1 = t1.min(q / p);
+            }
+        }
+        (t0 <= t1).then_some((t0, t1))
+    }
+}
+
+/// Total length of the union of `spans`, clipped to `[lo, hi]`.
+fn covered(lo: f64, hi: f64, mut spans: Vec<(f64, f64)>) -> f64 {
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut total, mut reach) = (0.0, lo);
+    for (a, b) in spans {
+        let (a, b) = (a.max(reach), b.min(hi));
+        if b > a {
+            total += b - a;
+            reach = b;
+        }
+    }
+    total
+}
+
+/// The horizontal and vertical stretches of `link` that border hugging measures: its
+/// first and last [`HUG_END`] px cut off.
+fn measured_runs(link: &LinkItem) -> Vec<Run> {
+    let total: f64 = link.segs.iter().map(Seg::len).sum();
+    let (from, to) = (HUG_END, total - HUG_END);
+    let mut runs = Vec::new();
+    let mut start = 0.0;
+    for seg in &link.segs {
+        let len = seg.len();
+        let (t0, t1) = ((from - start).max(0.0), (to - start).min(len));
+        start += len;
+        let Some(run) = seg.run() else { continue };
+        if t1 - t0 <= TOL {
+            continue;
+        }
+        let u = seg.delta().scale(1.0 / len);
+        let (p, q) = (seg.a.add(u.scale(t0)), seg.a.add(u.scale(t1)));
+        let (a, b) = if run.horizontal {
+            (p.x, q.x)
+        } else {
+            (p.y, q.y)
+        };
+        runs.push(Run {
+            lo: a.min(b),
+            hi: a.max(b),
+            ..run
+        });
+    }
+    runs
+}
+
+/// Frames among `near` that `run` passes in a channel: it lies outside two frames side
+/// by side (facing each other across it, overlapping along it) within
+/// [`CHANNEL_SLACK`] of the middle of the gap between them.
+fn channel_frames(l: &Layout, run: &Run, near: &[usize]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &a in near {
+        let (_, a_end, a0, a1) = l.boxes[a].rect.axes(run.horizontal);
+        if a_end > run.at + TOL {
+            continue;
+        }
+        for &b in near {
+            let (b_start, _, b0, b1) = l.boxes[b].rect.axes(run.horizontal);
+            if b_start < run.at - TOL
+                || b_start - a_end <= TOL
+                || overlap_len(a0, a1, b0, b1) <= TOL
+            {
+                continue;
+            }
+            if (run.at - (a_end + b_start) / 2.0).abs() <= CHANNEL_SLACK {
+                out.extend([a, b]);
+            }
+        }
+    }
+    out
+}
+
+/// Length of the horizontal `run` inside the title band of frame `f`: from its top
+/// edge to the bottom of its title across its full width, plus the title grown by
+/// [`BAND_MARGIN`]; only for a title in the top half of its frame.
+fn title_band_run(f: &BoxItem, run: &Run) -> f64 {
+    let Some(title) = f.label else { return 0.0 };
+    if !run.horizontal || title.centre().y > f.rect.centre().y {
+        return 0.0;
+    }
+    let mut spans = Vec::new();
+    if run.at >= f.rect.y && run.at <= title.bottom() {
+        spans.push((f.rect.x, f.rect.right()));
+    }
+    let grown = title.grown(BAND_MARGIN);
+    if run.at >= grown.y && run.at <= grown.bottom() {
+        spans.push((grown.x, grown.right()));
+    }
+    covered(run.lo, run.hi, spans)
+}
+
+/// Blemish 1: per link, the frames it runs beside (closer than [`HUG_GAP`] to a frame
+/// line over more than [`HUG_LENGTH`] px in all) or through the title band of (over
+/// more than [`BAND_LENGTH`] px); one blemish per link, measured by its longest hug.
+fn border_hugging(l: &Layout, out: &mut Vec<Blemish>) {
+    let frames: Vec<usize> = (0..l.boxes.len())
+        .filter(|&i| l.boxes[i].role != Role::Node)
+        .collect();
+    for link in &l.links {
+        // The frame a border node at either end sits on.
+        let own: Vec<usize> = [link.from, link.to]
+            .into_iter()
+            .filter(|&e| l.boxes[e].border)
+            .filter_map(|e| l.boxes[e].parent)
+            .collect();
+        // frame -> (hug length, nearest distance), frame -> length in its title band.
+        let mut hugs: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+        let mut bands: BTreeMap<usize, f64> = BTreeMap::new();
+        for run in measured_runs(link) {
+            let near: Vec<usize> = frames
+                .iter()
+                .copied()
+                .filter(|&f| run.near(&l.boxes[f].rect, HUG_REACH))
+                .collect();
+            let channel = channel_frames(l, &run, &near);
+            for f in near {
+                if own.contains(&f) || channel.contains(&f) {
+                    continue;
+                }
+                let frame = &l.boxes[f];
+                let (c0, c1, a0, a1) = frame.rect.axes(run.horizontal);
+                let distance = (run.at - c0).abs().min((run.at - c1).abs());
+                let along = overlap_len(run.lo, run.hi, a0, a1);
+                if distance < HUG_GAP && along > 0.0 {
+                    let e = hugs.entry(f).or_insert((0.0, f64::INFINITY));
+                    e.0 += along;
+                    e.1 = e.1.min(distance);
+                }
+                let banded = title_band_run(frame, &run);
+                if banded > 0.0 {
+                    *bands.entry(f).or_default() += banded;
+                }
+            }
+        }
+        let mut found: Vec<(f64, String)> = Vec::new();
+        for (f, (len, distance)) in hugs {
+            if len > HUG_LENGTH {
+                let frame = l.boxes[f].describe();
+                found.push((
+                    len,
+                    format!("runs {distance:.1} px from {frame} over {len:.0} px"),
+                ));
+            }
+        }
+        for (f, len) in bands {
+            if len > BAND_LENGTH {
+                let frame = l.boxes[f].describe();
+                found.push((
+                    len,
+                    format!("runs {len:.0} px through the title band of {frame}"),
+                ));
+            }
+        }
+        let Some(worst) =
+            (0..found.len()).reduce(|a, b| if found[b].0 > found[a].0 { b } else { a })
+        else {
+            continue;
+        };
+        let (measure, first) = found.remove(worst);
+        let mut message = format!("link {} {first}", link.name);
+        if !found.is_empty() {
+            let rest: Vec<String> = found.into_iter().map(|(_, m)| m).collect();
+            message = format!("{message}; also {}", rest.join("; "));
+        }
+        blemish(out, BlemishKind::BorderHugging, message, measure);
+    }
+}
+
+/// `(L, L ÷ max(D, 1), D)` of a link: its path length, its detour ratio, and the
+/// Manhattan distance between the nearest points of its two end boxes.
+fn detour(l: &Layout, k: &LinkItem) -> (f64, f64, f64) {
+    let (a, b) = (l.boxes[k.from].rect, l.boxes[k.to].rect);
+    let gap = |a0: f64, a1: f64, b0: f64, b1: f64| (b0 - a1).max(a0 - b1).max(0.0);
+    let d = gap(a.x, a.right(), b.x, b.right()) + gap(a.y, a.bottom(), b.y, b.bottom());
+    let len: f64 = k.segs.iter().map(Seg::len).sum();
+    (len, len / d.max(1.0), d)
+}
+
+/// Blemish 2: a path longer than `max(2.5 D, D + 400)`, measured by L ÷ D.
+fn detours(l: &Layout, out: &mut Vec<Blemish>) {
+    for link in &l.links {
+        let (len, ratio, d) = detour(l, link);
+        if len > (DETOUR_FACTOR * d).max(d + DETOUR_EXTRA) {
+            blemish(
+                out,
+                BlemishKind::Detour,
+                format!(
+                    "link {} runs {len:.0} px between ends {d:.0} px apart (L/D {ratio:.2})",
+                    link.name
+                ),
+                ratio,
+            );
+        }
+    }
+}
+
+/// The innermost group (role group) in both ends' parent chains.
+fn common_group(l: &Layout, a: usize, b: usize) -> Option<usize> {
+    let up: Vec<usize> = parent_chain(l, a).collect();
+    parent_chain(l, b).find(|p| up.contains(p) && l.boxes[*p].role == Role::Group)
+}
+
+/// Blemish 3: a link inside the innermost group holding both ends, then outside it
+/// (beyond [`EXCURSION_SLACK`] of its border) for more than [`EXCURSION_LENGTH`] px,
+/// then inside again; measured by the longest such stretch.
+fn excursions(l: &Layout, out: &mut Vec<Blemish>) {
+    for link in &l.links {
+        let Some(g) = common_group(l, link.from, link.to) else {
+            continue;
+        };
+        let area = l.boxes[g].rect.grown(EXCURSION_SLACK);
+        // Arc-length intervals inside `area`, in path order, merged when they touch.
+        let mut inside: Vec<(f64, f64)> = Vec::new();
+        let mut start = 0.0;
+        for seg in &link.segs {
+            let len = seg.len();
+            if let Some((t0, t1)) = seg.inside(&area) {
+                let (a, b) = (start + t0 * len, start + t1 * len);
+                match inside.last_mut() {
+                    Some(last) if a <= last.1 + 1e-9 => last.1 = last.1.max(b),
+                    _ => inside.push((a, b)),
+                }
+            }
+            start += len;
+        }
+        let worst = inside
+            .windows(2)
+            .map(|w| w[1].0 - w[0].1)
+            .fold(0.0, f64::max);
+        if worst > EXCURSION_LENGTH {
+            blemish(
+                out,
+                BlemishKind::Excursion,
+                format!(
+                    "link {} leaves {} for {worst:.0} px and comes back",
+                    link.name,
+                    l.boxes[g].describe()
+                ),
+                worst,
+            );
+        }
+    }
+}
+
+/// Blemish 4: two links with the same two ends (either direction) sharing more than
+/// [`COINCIDENT_LENGTH`] px of one line; per pair, measured by the shared length.
+fn coincident_links(l: &Layout, out: &mut Vec<Blemish>) {
+    let mut by_ends: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (i, k) in l.links.iter().enumerate() {
+        by_ends
+            .entry((k.from.min(k.to), k.from.max(k.to)))
+            .or_default()
+            .push(i);
+    }
+    let mut pairs = Vec::new();
+    for same in by_ends.values() {
+        for (n, &i) in same.iter().enumerate() {
+            for &j in &same[n + 1..] {
+                let shared: f64 = l.links[i]
+                    .segs
+                    .iter()
+                    .flat_map(|sa| {
+                        l.links[j]
+                            .segs
+                            .iter()
+                            .map(move |sb| sa.collinear_overlap_within(sb, COINCIDENT_SLACK))
+                    })
+                    .sum();
+                if shared > COINCIDENT_LENGTH {
+                    pairs.push((i, j, shared));
+                }
+            }
+        }
+    }
+    pairs.sort_by_key(|&(i, j, _)| (i, j));
+    for (i, j, shared) in pairs {
+        blemish(
+            out,
+            BlemishKind::CoincidentLinks,
+            format!(
+                "links {} and {} share {shared:.0} px of one line",
+                l.links[i].name, l.links[j].name
+            ),
+            shared,
+        );
+    }
+}
+
+/// Blemish 5: a horizontal or vertical segment at most [`GRAZE_GAP`] px outside a node
+/// that is neither end of its link, or outside that node's label, alongside it over
+/// more than [`GRAZE_LENGTH`] px without entering it; per link and node, measured by
+/// the longest such stretch.
+fn grazing(l: &Layout, out: &mut Vec<Blemish>) {
+    let nodes: Vec<usize> = (0..l.boxes.len())
+        .filter(|&i| l.boxes[i].role == Role::Node)
+        .collect();
+    for link in &l.links {
+        // node -> (alongside, gap, whether it is the label)
+        let mut hits: BTreeMap<usize, (f64, f64, bool)> = BTreeMap::new();
+        for seg in &link.segs {
+            let Some(run) = seg.run() else { continue };
+            for &n in &nodes {
+                if n == link.from || n == link.to {
+                    continue;
+                }
+                let b = &l.boxes[n];
+                for (rect, is_label) in [(Some(b.rect), false), (b.label, true)] {
+                    let Some(r) = rect else { continue };
+                    if !run.near(&r, GRAZE_GAP) || seg.enters(&r) {
+                        continue;
+                    }
+                    let (c0, c1, a0, a1) = r.axes(run.horizontal);
+                    let gap = (c0 - run.at).max(run.at - c1).max(0.0);
+                    let along = overlap_len(run.lo, run.hi, a0, a1);
+                    if gap <= GRAZE_GAP && along > GRAZE_LENGTH {
+                        let e = hits.entry(n).or_insert((0.0, gap, is_label));
+                        if along > e.0 {
+                            *e = (along, gap, is_label);
+                        }
+                    }
+                }
+            }
+        }
+        for (n, (along, gap, is_label)) in hits {
+            let what = if is_label {
+                format!("the label of {}", l.boxes[n].describe())
+            } else {
+                l.boxes[n].describe()
+            };
+            blemish(
+                out,
+                BlemishKind::Grazing,
+                format!(
+                    "link {} passes {gap:.1} px from {what} over {along:.0} px",
+                    link.name
+                ),
+                along,
+            );
+        }
+    }
+}
+
+/// Blemish 6: a group or overlay drawn as several boxes, `g`, `g#2`, `g#3`… (the JSON
+/// export's naming of the parts); a `g#n` counts only beside a box `g` of the same role
+/// and kind, since `#` may appear in declared ids. Measured by the number of boxes.
+fn split_groups(l: &Layout, out: &mut Vec<Blemish>) {
+    let index: HashMap<&str, usize> = l
+        .boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id.as_str(), i))
+        .collect();
+    let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, b) in l.boxes.iter().enumerate() {
+        if b.role == Role::Node {
+            continue;
+        }
+        let Some((base, n)) = b.id.rsplit_once('#') else {
+            continue;
+        };
+        let numbered = !n.is_empty()
+            && n.bytes().all(|c| c.is_ascii_digit())
+            && n.parse::<usize>().is_ok_and(|n| n >= 2);
+        if let (true, Some(&g)) = (numbered, index.get(base)) {
+            if l.boxes[g].role == b.role && l.boxes[g].kind == b.kind {
+                parts.entry(g).or_default().push(i);
+            }
+        }
+    }
+    for (g, rest) in parts {
+        let ids: Vec<&str> = std::iter::once(g)
+            .chain(rest.iter().copied())
+            .map(|i| l.boxes[i].id.as_str())
+            .collect();
+        blemish(
+            out,
+            BlemishKind::SplitGroup,
+            format!(
+                "{} is drawn as {} boxes ({})",
+                l.boxes[g].describe(),
+                ids.len(),
+                ids.join(", ")
+            ),
+            ids.len() as f64,
+        );
+    }
+}
+
+/// Blemish 7: a link with more than [`MAX_BENDS`] bends, measured by its bends.
+fn bend_outliers(l: &Layout, out: &mut Vec<Blemish>) {
+    for link in &l.links {
+        let n = bends(&link.segs);
+        if n > MAX_BENDS {
+            blemish(
+                out,
+                BlemishKind::BendOutlier,
+                format!("link {} has {n} bends", link.name),
+                n as f64,
+            );
+        }
+    }
+}
+
+/// The nodes inside group `g` at any depth.
+fn held_nodes(l: &Layout, g: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut stack = vec![g];
+    while let Some(b) = stack.pop() {
+        for &c in &l.children[b] {
+            if l.boxes[c].role == Role::Node {
+                found.push(c);
+            }
+            stack.push(c);
+        }
+    }
+    found
+}
+
+/// A subnet of a zone row with the kinds of the nodes it holds, left to right.
+struct RowSubnet<'a> {
+    zone: usize,
+    subnet: usize,
+    order: Vec<&'a str>,
+}
+
+/// Blemish 8: in each VPC, the subnets of one row (same tier, same top) in different
+/// zones that hold the same multiset of node kinds must show them in the same
+/// left-to-right order (ties broken top to bottom). One blemish per row and multiset,
+/// measured by the number of subnets whose order differs from the leftmost one's.
+fn zone_order(l: &Layout, out: &mut Vec<Blemish>) {
+    for (v, vpc) in l.boxes.iter().enumerate().filter(|(_, b)| b.kind == "vpc") {
+        let mut zones: Vec<usize> = l.children[v]
+            .iter()
+            .copied()
+            .filter(|&z| l.boxes[z].kind == "zone")
+            .collect();
+        zones.sort_by(|&a, &b| l.boxes[a].rect.x.total_cmp(&l.boxes[b].rect.x));
+        // Rows (tier, top, [(zone, subnet)]) in order of first appearance.
+        type Row<'a> = (&'a str, f64, Vec<(usize, usize)>);
+        let mut rows: Vec<Row> = Vec::new();
+        for &z in &zones {
+            let mut subnets: Vec<usize> = l.children[z]
+                .iter()
+                .copied()
+                .filter(|&s| l.boxes[s].kind == "subnet")
+                .collect();
+            subnets.sort_by(|&a, &b| l.boxes[a].rect.x.total_cmp(&l.boxes[b].rect.x));
+            for s in subnets {
+                let Some(tier) = l.boxes[s].tier.as_deref() else {
+                    continue;
+                };
+                let top = l.boxes[s].rect.y;
+                match rows
+                    .iter_mut()
+                    .find(|(t, y, _)| *t == tier && (y - top).abs() <= TOL)
+                {
+                    Some(row) => row.2.push((z, s)),
+                    None => rows.push((tier, top, vec![(z, s)])),
+                }
+            }
+        }
+        for (tier, _, row) in rows {
+            // (multiset of kinds, the subnets holding it)
+            let mut classes: Vec<(Vec<&str>, Vec<RowSubnet>)> = Vec::new();
+            for (z, s) in row {
+                let mut held = held_nodes(l, s);
+                held.sort_by(|&a, &b| {
+                    let (ca, cb) = (l.boxes[a].rect.centre(), l.boxes[b].rect.centre());
+                    ca.x.total_cmp(&cb.x).then(ca.y.total_cmp(&cb.y))
+                });
+                let order: Vec<&str> = held.iter().map(|&n| l.boxes[n].kind.as_str()).collect();
+                if order.len() < 2 {
+                    continue;
+                }
+                let mut key = order.clone();
+                key.sort_unstable();
+                let member = RowSubnet {
+                    zone: z,
+                    subnet: s,
+                    order,
+                };
+                match classes.iter_mut().find(|(k, _)| *k == key) {
+                    Some(class) => class.1.push(member),
+                    None => classes.push((key, vec![member])),
+                }
+            }
+            for (_, class) in classes {
+                let first = &class[0];
+                let differing = class
+                    .iter()
+                    .filter(|m| m.zone != first.zone && m.order != first.order)
+                    .count();
+                if differing == 0 {
+                    continue;
+                }
+                let shown: Vec<String> = class
+                    .iter()
+                    .map(|m| format!("{} ({})", l.boxes[m.subnet].id, m.order.join(", ")))
+                    .collect();
+                blemish(
+                    out,
+                    BlemishKind::ZoneOrder,
+                    format!(
+                        "in vpc {}, {tier} subnets {} hold the same kinds in different orders",
+                        vpc.id,
+                        shown.join(" and ")
+                    ),
+                    differing as f64,
+                );
+            }
+        }
+    }
+}
+
+/// Held in a zone column: a zone among the node's ancestors, or among those of a group
+/// it spans (a node spanning subnets sits where they are).
+fn in_zone_column(l: &Layout, i: usize) -> bool {
+    let zoned = |b: usize| {
+        l.boxes[b].kind == "zone" || parent_chain(l, b).any(|p| l.boxes[p].kind == "zone")
+    };
+    parent_chain(l, i).any(|p| l.boxes[p].kind == "zone")
+        || l.boxes[i].spans.iter().any(|&g| zoned(g))
+}
+
+/// Blemish 9: a node with links to at least [`HUB_SPOKES`] others and at most one link
+/// from anyone (or the reverse), not held in a zone column, whose centre lies outside
+/// the middle [`HUB_MIDDLE`] of its spokes' centres on the axis they spread most along.
+/// Measured by its position across that spread (0 = the first spoke, 1 = the last).
+fn off_centre_hubs(l: &Layout, out: &mut Vec<Blemish>) {
+    let n = l.boxes.len();
+    let mut targets = vec![BTreeSet::new(); n];
+    let mut sources = vec![BTreeSet::new(); n];
+    let (mut outgoing, mut incoming) = (vec![0usize; n], vec![0usize; n]);
+    for k in l.links.iter().filter(|k| k.from != k.to) {
+        targets[k.from].insert(k.to);
+        sources[k.to].insert(k.from);
+        outgoing[k.from] += 1;
+        incoming[k.to] += 1;
+    }
+    for (h, hub) in l.boxes.iter().enumerate() {
+        if hub.role != Role::Node {
+            continue;
+        }
+        let spokes = if targets[h].len() >= HUB_SPOKES && incoming[h] <= 1 {
+            &targets[h]
+        } else if sources[h].len() >= HUB_SPOKES && outgoing[h] <= 1 {
+            &sources[h]
+        } else {
+            continue;
+        };
+        if in_zone_column(l, h) {
+            continue;
+        }
+        let centres: Vec<Pt> = spokes.iter().map(|&s| l.boxes[s].rect.centre()).collect();
+        let range = |f: fn(&Pt) -> f64| {
+            let lo = centres.iter().map(f).fold(f64::INFINITY, f64::min);
+            let hi = centres.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi)
+        };
+        let ((x0, x1), (y0, y1)) = (range(|p| p.x), range(|p| p.y));
+        let c = hub.rect.centre();
+        let (axis, lo, hi, at) = if x1 - x0 >= y1 - y0 {
+            ("x", x0, x1, c.x)
+        } else {
+            ("y", y0, y1, c.y)
+        };
+        if hi - lo <= TOL {
+            continue;
+        }
+        let t = (at - lo) / (hi - lo);
+        let margin = (1.0 - HUB_MIDDLE) / 2.0;
+        if t < margin - 1e-9 || t > 1.0 - margin + 1e-9 {
+            blemish(
+                out,
+                BlemishKind::OffCentreHub,
+                format!(
+                    "hub {} sits at {:.0}% of the {axis} spread of its {} spokes (middle {:.0}% wanted)",
+                    hub.describe(),
+                    t * 100.0,
+                    spokes.len(),
+                    HUB_MIDDLE * 100.0
+                ),
+                t,
+            );
+        }
     }
 }
 
@@ -2407,6 +3261,792 @@ mod tests {
         let f = report(&v).figures;
         assert_eq!(f.crossings, 0);
         assert_eq!(f.bends, 8);
+    }
+
+    // --- blemishes --------------------------------------------------------------------
+
+    /// The blemishes of `kind` in the report of `v`.
+    fn blemishes_of(v: &Value, kind: BlemishKind) -> Vec<Blemish> {
+        report(v)
+            .blemishes
+            .into_iter()
+            .filter(|b| b.kind == kind)
+            .collect()
+    }
+
+    /// Exactly one blemish of `kind`; returns it.
+    fn one_blemish(v: &Value, kind: BlemishKind) -> Blemish {
+        let found = blemishes_of(v, kind);
+        assert_eq!(found.len(), 1, "expected one {kind}: {found:#?}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn no_blemish(v: &Value, kind: BlemishKind) {
+        let found = blemishes_of(v, kind);
+        assert!(found.is_empty(), "expected no {kind}: {found:#?}");
+    }
+
+    #[test]
+    fn sample_has_no_blemishes() {
+        let r = report(&sample());
+        assert!(r.blemishes.is_empty(), "{:#?}", r.blemishes);
+        assert!(blemish_counts(&r).iter().all(|&(_, n)| n == 0));
+        assert_eq!(blemish_counts(&r).len(), 9);
+    }
+
+    // --- 1. border hugging ------------------------------------------------------------
+
+    /// Frame `f` at x 100..500, y 100..400, and a vertical link at `x` from a node above it
+    /// (bottom at y 60) to a node below it (top at y 460).
+    fn hug_left(x: f64) -> Value {
+        layout(
+            600.0,
+            520.0,
+            vec![
+                group("f", "vpc", None, [100.0, 100.0, 400.0, 300.0]),
+                node("a", None, [x - 20.0, 20.0, 40.0, 40.0]),
+                node("b", None, [x - 20.0, 460.0, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[x, 60.0], [x, 460.0]])],
+        )
+    }
+
+    #[test]
+    fn link_hugging_a_frame_line_at_13_px() {
+        let v = hug_left(87.0);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::BorderHugging);
+        assert_eq!(b.message, "link a->b runs 13.0 px from group f over 300 px");
+        assert_eq!(b.measure, 300.0);
+    }
+
+    #[test]
+    fn link_14_or_15_px_from_a_frame_line_is_fine() {
+        no_blemish(&hug_left(86.0), BlemishKind::BorderHugging);
+        no_blemish(&hug_left(85.0), BlemishKind::BorderHugging);
+    }
+
+    #[test]
+    fn link_hugging_a_frame_line_from_inside() {
+        let v = layout(
+            600.0,
+            600.0,
+            vec![
+                group("f", "vpc", None, [100.0, 100.0, 400.0, 400.0]),
+                node("a", Some("f"), [103.0, 110.0, 40.0, 40.0]),
+                node("b", Some("f"), [103.0, 440.0, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[113.0, 150.0], [113.0, 440.0]])],
+        );
+        // 290 px long, 242 px measured between the first and last 24 px.
+        let b = one_blemish(&v, BlemishKind::BorderHugging);
+        assert_eq!(b.measure, 242.0);
+        assert!(b.message.contains("13.0 px from group f"), "{}", b.message);
+    }
+
+    /// A link from a node whose bottom edge is level with frame `f`'s top (x 100..500,
+    /// y 100..400), running down 10 px left of its left edge to a node at `end_y`.
+    fn hug_from_the_corner(end_y: f64) -> Value {
+        layout(
+            600.0,
+            600.0,
+            vec![
+                group("f", "vpc", None, [100.0, 100.0, 400.0, 300.0]),
+                node("a", None, [70.0, 60.0, 40.0, 40.0]),
+                node("b", None, [70.0, end_y, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[90.0, 100.0], [90.0, end_y]])],
+        )
+    }
+
+    #[test]
+    fn the_first_and_last_24_px_of_a_link_are_not_measured() {
+        // 128 px alongside, 80 measured: not more than 80.
+        no_blemish(&hug_from_the_corner(228.0), BlemishKind::BorderHugging);
+        // 132 px alongside, 84 measured.
+        let b = one_blemish(&hug_from_the_corner(232.0), BlemishKind::BorderHugging);
+        assert_eq!(b.measure, 84.0);
+    }
+
+    /// A gateway centred on the top edge of frame `f` (placed on the border or not) whose
+    /// link runs 10 px below that edge, leftwards out of the frame and down to `b`.
+    fn gateway_link(border: bool) -> Value {
+        let gw = node("gw", Some("f"), [280.0, 80.0, 40.0, 40.0]);
+        let gw = if border {
+            with(gw, "placement", json!("border"))
+        } else {
+            gw
+        };
+        layout(
+            600.0,
+            600.0,
+            vec![
+                group("f", "vpc", None, [100.0, 100.0, 400.0, 300.0]),
+                gw,
+                node("b", None, [0.0, 500.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "gw",
+                "b",
+                &[[280.0, 110.0], [20.0, 110.0], [20.0, 500.0]],
+            )],
+        )
+    }
+
+    #[test]
+    fn a_border_node_may_hug_the_frame_it_sits_on() {
+        no_blemish(&gateway_link(true), BlemishKind::BorderHugging);
+        let b = one_blemish(&gateway_link(false), BlemishKind::BorderHugging);
+        // x 256..100 beside the top edge, after the first 24 px.
+        assert_eq!(b.measure, 156.0);
+    }
+
+    /// Frames `f1` (x 100..300) and `f2` (from x 300 + `gap`) side by side, and a
+    /// vertical link at `x` through the gap between them.
+    fn channel(gap: f64, x: f64) -> Value {
+        layout(
+            700.0,
+            520.0,
+            vec![
+                group("f1", "vpc", None, [100.0, 100.0, 200.0, 300.0]),
+                group("f2", "vpc", None, [300.0 + gap, 100.0, 200.0, 300.0]),
+                node("a", None, [x - 20.0, 20.0, 40.0, 40.0]),
+                node("b", None, [x - 20.0, 460.0, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[x, 60.0], [x, 460.0]])],
+        )
+    }
+
+    #[test]
+    fn a_link_in_the_middle_of_a_channel_hugs_neither_side() {
+        // A 24 px gap, midline at x 312.
+        no_blemish(&channel(24.0, 312.0), BlemishKind::BorderHugging);
+        no_blemish(&channel(24.0, 310.0), BlemishKind::BorderHugging);
+        no_blemish(&channel(24.0, 314.0), BlemishKind::BorderHugging);
+        // 3 px off the midline: 9 px from f1 (15 from f2).
+        let b = one_blemish(&channel(24.0, 309.0), BlemishKind::BorderHugging);
+        assert_eq!(b.message, "link a->b runs 9.0 px from group f1 over 300 px");
+    }
+
+    #[test]
+    fn a_link_off_the_middle_of_a_channel_hugs_both_sides_once() {
+        // A 20 px gap, midline at x 310; at 307, 7 px from f1 and 13 px from f2.
+        let b = one_blemish(&channel(20.0, 307.0), BlemishKind::BorderHugging);
+        assert_eq!(
+            b.message,
+            "link a->b runs 7.0 px from group f1 over 300 px; also runs 13.0 px from group f2 over 300 px"
+        );
+        assert_eq!(b.measure, 300.0);
+    }
+
+    #[test]
+    fn a_channel_needs_two_frames_side_by_side() {
+        // 10 px inside a frame and 10 px outside the frame nested in it: not a channel.
+        let v = layout(
+            600.0,
+            600.0,
+            vec![
+                group("outer", "vpc", None, [80.0, 80.0, 440.0, 440.0]),
+                group("inner", "zone", Some("outer"), [100.0, 100.0, 400.0, 400.0]),
+                node("a", Some("outer"), [70.0, 90.0, 40.0, 40.0]),
+                node("b", Some("outer"), [70.0, 480.0, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[90.0, 130.0], [90.0, 480.0]])],
+        );
+        let b = one_blemish(&v, BlemishKind::BorderHugging);
+        assert_mentions(&[b.message], "also runs 10.0 px from group inner");
+    }
+
+    /// Frame `f` (x 100..500, y 100..400) titled at `title`, and a link between two of its
+    /// nodes that climbs to `y` and runs across the frame there.
+    fn title_band(title: [f64; 4], y: f64) -> Value {
+        layout(
+            600.0,
+            500.0,
+            vec![
+                labelled(group("f", "vpc", None, [100.0, 100.0, 400.0, 300.0]), title),
+                node("a", Some("f"), [150.0, 200.0, 40.0, 40.0]),
+                node("b", Some("f"), [400.0, 200.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "a",
+                "b",
+                &[[170.0, 200.0], [170.0, y], [420.0, y], [420.0, 200.0]],
+            )],
+        )
+    }
+
+    #[test]
+    fn a_link_through_a_title_band() {
+        // 18 px below the top edge (not hugging it), above the title's bottom (121).
+        let v = title_band([110.0, 103.0, 40.0, 18.0], 118.0);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::BorderHugging);
+        assert_eq!(
+            b.message,
+            "link a->b runs 250 px through the title band of group f"
+        );
+        assert_eq!(b.measure, 250.0);
+    }
+
+    #[test]
+    fn title_band_near_misses() {
+        // Below the band, and beside (not under) the title grown by 6 px.
+        no_blemish(
+            &title_band([110.0, 103.0, 40.0, 18.0], 123.0),
+            BlemishKind::BorderHugging,
+        );
+        // Under the grown title only (x 164..216 of the link's 170..420): 46 px.
+        let b = one_blemish(
+            &title_band([170.0, 103.0, 40.0, 18.0], 126.0),
+            BlemishKind::BorderHugging,
+        );
+        assert_eq!(b.measure, 46.0);
+        // ... but 40 px is not more than 40.
+        no_blemish(
+            &title_band([170.0, 103.0, 34.0, 18.0], 126.0),
+            BlemishKind::BorderHugging,
+        );
+        // A title in the bottom half of its frame has no band.
+        no_blemish(
+            &title_band([110.0, 370.0, 40.0, 18.0], 118.0),
+            BlemishKind::BorderHugging,
+        );
+    }
+
+    // --- 2. detour --------------------------------------------------------------------
+
+    /// Nodes 160 px apart and a link dipping `depth` px below them.
+    fn detour_case(depth: f64) -> Value {
+        layout(
+            300.0,
+            300.0,
+            vec![
+                node("a", None, [0.0, 0.0, 40.0, 40.0]),
+                node("b", None, [200.0, 0.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "a",
+                "b",
+                &[
+                    [20.0, 40.0],
+                    [20.0, 40.0 + depth],
+                    [220.0, 40.0 + depth],
+                    [220.0, 40.0],
+                ],
+            )],
+        )
+    }
+
+    #[test]
+    fn detour_beyond_two_and_a_half_times_the_distance() {
+        // D = 160: the limit is max(400, 560) = 560.
+        let v = detour_case(200.0);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::Detour);
+        assert_eq!(b.measure, 600.0 / 160.0);
+        assert_eq!(
+            b.message,
+            "link a->b runs 600 px between ends 160 px apart (L/D 3.75)"
+        );
+        no_blemish(&detour_case(175.0), BlemishKind::Detour);
+        assert_eq!(
+            report(&detour_case(175.0)).figures.worst_detour,
+            550.0 / 160.0
+        );
+    }
+
+    #[test]
+    fn detour_of_touching_ends_takes_d_as_1_px() {
+        let v = layout(
+            300.0,
+            600.0,
+            vec![
+                node("a", None, [0.0, 0.0, 40.0, 40.0]),
+                node("b", None, [40.0, 0.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "a",
+                "b",
+                &[[20.0, 40.0], [20.0, 250.0], [60.0, 250.0], [60.0, 40.0]],
+            )],
+        );
+        // D = 0: L = 460 > 400.
+        let b = one_blemish(&v, BlemishKind::Detour);
+        assert_eq!(b.measure, 460.0);
+        assert_eq!(report(&v).figures.worst_detour, 460.0);
+    }
+
+    // --- 3. excursion -----------------------------------------------------------------
+
+    /// Group `g` (x 100..400) holding two nodes, and a link between them that goes round
+    /// at `x`, left of them.
+    fn excursion_case(x: f64) -> Value {
+        layout(
+            500.0,
+            500.0,
+            vec![
+                group("g", "vpc", None, [100.0, 100.0, 300.0, 300.0]),
+                node("a", Some("g"), [150.0, 150.0, 40.0, 40.0]),
+                node("b", Some("g"), [150.0, 300.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "a",
+                "b",
+                &[[150.0, 170.0], [x, 170.0], [x, 320.0], [150.0, 320.0]],
+            )],
+        )
+    }
+
+    #[test]
+    fn link_leaving_and_reentering_the_group_of_its_ends() {
+        let b = one_blemish(&excursion_case(90.0), BlemishKind::Excursion);
+        // Beyond x 97.5: 7.5 + 150 + 7.5.
+        assert_eq!(b.measure, 165.0);
+        assert_eq!(
+            b.message,
+            "link a->b leaves group g for 165 px and comes back"
+        );
+    }
+
+    #[test]
+    fn a_stretch_within_2_5_px_of_the_border_counts_as_inside() {
+        no_blemish(&excursion_case(98.0), BlemishKind::Excursion);
+        no_blemish(&excursion_case(110.0), BlemishKind::Excursion);
+    }
+
+    #[test]
+    fn a_link_starting_outside_its_group_makes_no_excursion() {
+        // A gateway on g's top edge; its link leaves from the outer side and enters g.
+        let v = layout(
+            500.0,
+            500.0,
+            vec![
+                group("g", "vpc", None, [100.0, 100.0, 300.0, 300.0]),
+                with(
+                    node("gw", Some("g"), [230.0, 80.0, 40.0, 40.0]),
+                    "placement",
+                    json!("border"),
+                ),
+                node("b", Some("g"), [150.0, 300.0, 40.0, 40.0]),
+            ],
+            vec![link(
+                "gw",
+                "b",
+                &[
+                    [250.0, 80.0],
+                    [250.0, 60.0],
+                    [440.0, 60.0],
+                    [440.0, 320.0],
+                    [190.0, 320.0],
+                ],
+            )],
+        );
+        no_blemish(&v, BlemishKind::Excursion);
+    }
+
+    // --- 4. coincident links ------------------------------------------------------------
+
+    /// a and b, a straight link a->b at y 30, and a second link between them (`from` to
+    /// `to`) sharing `shared` px of that line at a's side, `dy` px off it.
+    fn coincident(from: &str, shared: f64, dy: f64) -> Value {
+        let mut pts = vec![
+            [50.0, 30.0 + dy],
+            [50.0 + shared, 30.0 + dy],
+            [50.0 + shared, 45.0],
+            [200.0, 45.0],
+        ];
+        if from == "b" {
+            pts.reverse();
+        }
+        let to = if from == "a" { "b" } else { "a" };
+        layout(
+            300.0,
+            100.0,
+            vec![
+                node("a", None, [10.0, 10.0, 40.0, 40.0]),
+                node("b", None, [200.0, 10.0, 40.0, 40.0]),
+            ],
+            vec![
+                link("a", "b", &[[50.0, 30.0], [200.0, 30.0]]),
+                link(from, to, &pts),
+            ],
+        )
+    }
+
+    #[test]
+    fn links_with_the_same_ends_drawn_as_one_line() {
+        let b = one_blemish(&coincident("a", 20.0, 0.0), BlemishKind::CoincidentLinks);
+        assert_eq!(b.measure, 20.0);
+        assert_eq!(
+            b.message,
+            "links a->b #0 and a->b #1 share 20 px of one line"
+        );
+        // Either direction, and collinear within 1 px.
+        one_blemish(&coincident("b", 20.0, 0.0), BlemishKind::CoincidentLinks);
+        one_blemish(&coincident("a", 20.0, 0.8), BlemishKind::CoincidentLinks);
+    }
+
+    #[test]
+    fn coincident_near_misses() {
+        no_blemish(&coincident("a", 10.0, 0.0), BlemishKind::CoincidentLinks);
+        no_blemish(&coincident("a", 20.0, 1.5), BlemishKind::CoincidentLinks);
+        // Different ends: a fan-out trunk, not a coincidence.
+        let mut v = coincident("a", 20.0, 0.0);
+        v["boxes"]
+            .as_array_mut()
+            .unwrap()
+            .push(node("c", None, [200.0, 50.0, 40.0, 40.0]));
+        v["links"][1] = link(
+            "a",
+            "c",
+            &[[50.0, 30.0], [70.0, 30.0], [70.0, 70.0], [200.0, 70.0]],
+        );
+        no_blemish(&v, BlemishKind::CoincidentLinks);
+    }
+
+    // --- 5. grazing ---------------------------------------------------------------------
+
+    /// a->b along y 120 (x 50..300), passing node n whose bottom edge is at `bottom`.
+    fn graze(bottom: f64) -> Value {
+        layout(
+            400.0,
+            300.0,
+            vec![
+                node("a", None, [10.0, 100.0, 40.0, 40.0]),
+                node("b", None, [300.0, 100.0, 40.0, 40.0]),
+                node("n", None, [150.0, bottom - 40.0, 40.0, 40.0]),
+            ],
+            vec![link("a", "b", &[[50.0, 120.0], [300.0, 120.0]])],
+        )
+    }
+
+    #[test]
+    fn link_grazing_a_node_5_px_away() {
+        let v = graze(115.0);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::Grazing);
+        assert_eq!(b.message, "link a->b passes 5.0 px from node n over 40 px");
+        assert_eq!(b.measure, 40.0);
+        one_blemish(&graze(114.0), BlemishKind::Grazing);
+        // Along its edge.
+        one_blemish(&graze(120.0), BlemishKind::Grazing);
+    }
+
+    #[test]
+    fn link_7_px_from_a_node_does_not_graze_it() {
+        no_blemish(&graze(113.0), BlemishKind::Grazing);
+    }
+
+    #[test]
+    fn link_grazing_a_label() {
+        let mut v = graze(60.0);
+        set_box(
+            &mut v,
+            "n",
+            "label",
+            json!({"text": "n", "x": 150, "y": 125, "w": 60, "h": 14}),
+        );
+        let b = one_blemish(&v, BlemishKind::Grazing);
+        assert_eq!(
+            b.message,
+            "link a->b passes 5.0 px from the label of node n over 60 px"
+        );
+        // Its own ends' labels are not grazed.
+        let mut v = graze(60.0);
+        set_box(
+            &mut v,
+            "b",
+            "label",
+            json!({"text": "b", "x": 150, "y": 125, "w": 60, "h": 14}),
+        );
+        no_blemish(&v, BlemishKind::Grazing);
+    }
+
+    #[test]
+    fn grazing_needs_more_than_8_px_alongside() {
+        let mut v = graze(115.0);
+        set_box(&mut v, "n", "x", json!(292.0)); // x 292..332, alongside 292..300
+        no_blemish(&v, BlemishKind::Grazing);
+        set_box(&mut v, "n", "x", json!(291.0));
+        one_blemish(&v, BlemishKind::Grazing);
+    }
+
+    // --- 6. split group -----------------------------------------------------------------
+
+    #[test]
+    fn overlay_drawn_as_two_boxes() {
+        let v = layout(
+            400.0,
+            200.0,
+            vec![
+                node("a", None, [10.0, 10.0, 40.0, 40.0]),
+                node("b", None, [300.0, 10.0, 40.0, 40.0]),
+                overlay("sg", &["a"], [5.0, 5.0, 50.0, 50.0]),
+                overlay("sg#2", &["b"], [295.0, 5.0, 50.0, 50.0]),
+            ],
+            vec![],
+        );
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::SplitGroup);
+        assert_eq!(b.message, "overlay sg is drawn as 2 boxes (sg, sg#2)");
+        assert_eq!(b.measure, 2.0);
+    }
+
+    #[test]
+    fn a_declared_id_with_a_hash_is_not_a_split() {
+        let v = layout(
+            400.0,
+            200.0,
+            vec![
+                group("g#2", "vpc", None, [10.0, 10.0, 100.0, 100.0]),
+                group("h", "vpc", None, [150.0, 10.0, 100.0, 100.0]),
+                node("h#2", None, [300.0, 10.0, 40.0, 40.0]),
+                group("h#1", "vpc", None, [10.0, 120.0, 100.0, 50.0]),
+            ],
+            vec![],
+        );
+        no_blemish(&v, BlemishKind::SplitGroup);
+    }
+
+    // --- 7. bend outliers ---------------------------------------------------------------
+
+    fn stairs(points: &[[f64; 2]]) -> Value {
+        layout(
+            300.0,
+            300.0,
+            vec![
+                node("a", None, [0.0, 0.0, 20.0, 20.0]),
+                node("b", None, [200.0, 200.0, 20.0, 20.0]),
+            ],
+            vec![link("a", "b", points)],
+        )
+    }
+
+    #[test]
+    fn link_with_5_bends_is_an_outlier() {
+        let v = stairs(&[
+            [20.0, 10.0],
+            [60.0, 10.0],
+            [60.0, 60.0],
+            [120.0, 60.0],
+            [120.0, 100.0],
+            [210.0, 100.0],
+            [210.0, 200.0],
+        ]);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::BendOutlier);
+        assert_eq!(b.message, "link a->b has 5 bends");
+        assert_eq!(b.measure, 5.0);
+        let f = report(&v).figures;
+        assert_eq!((f.max_bends, f.bend_outliers), (5, 1));
+    }
+
+    #[test]
+    fn link_with_4_bends_is_not() {
+        let v = stairs(&[
+            [20.0, 10.0],
+            [60.0, 10.0],
+            [60.0, 60.0],
+            [120.0, 60.0],
+            [120.0, 210.0],
+            [200.0, 210.0],
+        ]);
+        no_blemish(&v, BlemishKind::BendOutlier);
+        let f = report(&v).figures;
+        assert_eq!((f.max_bends, f.bend_outliers), (4, 0));
+    }
+
+    // --- 8. zone order ------------------------------------------------------------------
+
+    /// The two zones of `two_zones`, with an ec2 and an rds node in each public subnet:
+    /// in zone 2 at the x of `second` (ec2, rds).
+    fn zone_row(second: [f64; 2]) -> Value {
+        let mut v = two_zones([250.0, 10.0, 230.0, 300.0], [260.0, 40.0, 200.0, 100.0]);
+        let boxes = v["boxes"].as_array_mut().unwrap();
+        boxes.push(boxed(
+            "e1",
+            "ec2",
+            "node",
+            Some("s1"),
+            [40.0, 60.0, 40.0, 40.0],
+        ));
+        boxes.push(boxed(
+            "r1",
+            "rds",
+            "node",
+            Some("s1"),
+            [140.0, 60.0, 40.0, 40.0],
+        ));
+        boxes.push(boxed(
+            "e2",
+            "ec2",
+            "node",
+            Some("s2"),
+            [second[0], 60.0, 40.0, 40.0],
+        ));
+        boxes.push(boxed(
+            "r2",
+            "rds",
+            "node",
+            Some("s2"),
+            [second[1], 60.0, 40.0, 40.0],
+        ));
+        v
+    }
+
+    #[test]
+    fn mirrored_row_of_subnets() {
+        let v = zone_row([380.0, 280.0]);
+        assert_clean(&v);
+        let b = one_blemish(&v, BlemishKind::ZoneOrder);
+        assert_eq!(
+            b.message,
+            "in vpc v, public subnets s1 (ec2, rds) and s2 (rds, ec2) hold the same kinds in different orders"
+        );
+        assert_eq!(b.measure, 1.0);
+    }
+
+    #[test]
+    fn rows_in_the_same_order_or_with_other_kinds_are_fine() {
+        no_blemish(&zone_row([280.0, 380.0]), BlemishKind::ZoneOrder);
+        let mut v = zone_row([380.0, 280.0]);
+        set_box(&mut v, "r2", "kind", json!("ec2"));
+        no_blemish(&v, BlemishKind::ZoneOrder);
+        let mut v = zone_row([380.0, 280.0]);
+        set_box(&mut v, "s2", "tier", json!("private"));
+        no_blemish(&v, BlemishKind::ZoneOrder);
+    }
+
+    // --- 9. off-centre hub ---------------------------------------------------------------
+
+    /// A hub at centre x `hub_x` above four spokes centred at x 20, 120, 220, 320,
+    /// linked from it (or to it, `inward`).
+    fn hub(hub_x: f64, inward: bool) -> Value {
+        let mut boxes = vec![node("h", None, [hub_x - 20.0, 0.0, 40.0, 40.0])];
+        let mut links = Vec::new();
+        for i in 0..4 {
+            let (id, x) = (format!("s{i}"), 100.0 * i as f64);
+            boxes.push(node(&id, None, [x, 200.0, 40.0, 40.0]));
+            let (from, to) = if inward {
+                (id.as_str(), "h")
+            } else {
+                ("h", id.as_str())
+            };
+            links.push(link(from, to, &[[x + 20.0, 200.0], [x + 20.0, 40.0]]));
+        }
+        layout(400.0, 300.0, boxes, links)
+    }
+
+    #[test]
+    fn hub_off_the_middle_of_its_spokes() {
+        let b = one_blemish(&hub(50.0, false), BlemishKind::OffCentreHub);
+        assert_eq!(
+            b.message,
+            "hub node h sits at 10% of the x spread of its 4 spokes (middle 60% wanted)"
+        );
+        assert!((b.measure - 0.1).abs() < 1e-9);
+        one_blemish(&hub(300.0, true), BlemishKind::OffCentreHub);
+    }
+
+    #[test]
+    fn hub_in_the_middle_60_percent_is_fine() {
+        no_blemish(&hub(170.0, false), BlemishKind::OffCentreHub);
+        no_blemish(&hub(80.0, false), BlemishKind::OffCentreHub); // exactly 20%
+        no_blemish(&hub(260.0, true), BlemishKind::OffCentreHub); // exactly 80%
+    }
+
+    #[test]
+    fn a_hub_has_at_most_one_link_the_other_way() {
+        let mut v = hub(50.0, false);
+        let links = v["links"].as_array_mut().unwrap();
+        links.push(link("s0", "h", &[[30.0, 200.0], [30.0, 40.0]]));
+        // One link the other way still makes a star...
+        one_blemish(&v, BlemishKind::OffCentreHub);
+        // ...two do not.
+        v["links"]
+            .as_array_mut()
+            .unwrap()
+            .push(link("s1", "h", &[[130.0, 200.0], [130.0, 40.0]]));
+        no_blemish(&v, BlemishKind::OffCentreHub);
+    }
+
+    #[test]
+    fn hub_held_in_a_zone_column_is_exempt() {
+        let mut v = hub(50.0, false);
+        let boxes = v["boxes"].as_array_mut().unwrap();
+        boxes.push(group("v", "vpc", None, [0.0, 0.0, 100.0, 60.0]));
+        boxes.push(group("z", "zone", Some("v"), [5.0, 0.0, 90.0, 50.0]));
+        set_box(&mut v, "h", "parent", json!("z"));
+        no_blemish(&v, BlemishKind::OffCentreHub);
+        // In the VPC but outside the zone columns, it counts.
+        set_box(&mut v, "h", "parent", json!("v"));
+        one_blemish(&v, BlemishKind::OffCentreHub);
+    }
+
+    // --- blemishes and defects ---------------------------------------------------------
+
+    #[test]
+    fn blemishes_are_grouped_by_kind_and_leave_defects_alone() {
+        // A bend outlier that also detours and hugs nothing: no defect either way.
+        let v = stairs(&[
+            [20.0, 10.0],
+            [60.0, 10.0],
+            [60.0, 60.0],
+            [120.0, 60.0],
+            [120.0, 100.0],
+            [210.0, 100.0],
+            [210.0, 200.0],
+        ]);
+        let mut v2 = v.clone();
+        v2["boxes"]
+            .as_array_mut()
+            .unwrap()
+            .push(overlay("g#2", &[], [250.0, 250.0, 20.0, 20.0]));
+        v2["boxes"]
+            .as_array_mut()
+            .unwrap()
+            .push(overlay("g", &[], [250.0, 10.0, 20.0, 20.0]));
+        let r = report(&v2);
+        assert!(r.defects.is_empty(), "{:#?}", r.defects);
+        let kinds: Vec<BlemishKind> = r.blemishes.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![BlemishKind::SplitGroup, BlemishKind::BendOutlier]
+        );
+        let counts = blemish_counts(&r);
+        assert_eq!(counts[5], (BlemishKind::SplitGroup, 1));
+        assert_eq!(counts[6], (BlemishKind::BendOutlier, 1));
+        assert_eq!(counts.iter().map(|c| c.1).sum::<usize>(), 2);
+    }
+
+    #[test]
+    fn blemish_kinds_display() {
+        assert_eq!(BlemishKind::ALL.len(), 9);
+        let names: Vec<String> = BlemishKind::ALL.iter().map(|k| k.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "border-hugging",
+                "detour",
+                "excursion",
+                "coincident-links",
+                "grazing",
+                "split-group",
+                "bend-outlier",
+                "zone-order",
+                "off-centre-hub"
+            ]
+        );
+        let b = Blemish {
+            kind: BlemishKind::Grazing,
+            message: "link a->b passes 5.0 px from node n over 40 px".into(),
+            measure: 40.0,
+        };
+        assert_eq!(
+            b.to_string(),
+            "grazing: link a->b passes 5.0 px from node n over 40 px"
+        );
     }
 
     // --- errors ---------------------------------------------------------------------
