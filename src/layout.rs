@@ -39,7 +39,7 @@ pub const GROUP_LABEL_SIZE: f32 = 13.0;
 pub const ROUTE_SIZE: f32 = 11.5;
 pub const TITLE_SIZE: f32 = 20.0;
 const LABEL_GAP: f32 = 4.0;
-const PAD: f32 = 20.0;
+const PAD: f32 = 30.0;
 const HEADER: f32 = 36.0;
 const ZONE_HEADER: f32 = 30.0;
 const RANK_GAP: f32 = 60.0;
@@ -1266,7 +1266,7 @@ impl Ctx<'_> {
         for (r, h) in row_h.iter_mut().enumerate() {
             *h += band[r];
         }
-        let zpad = (PAD * 0.8).round();
+        let zpad = PAD;
         // A band whose icon and label are wider than the subnets it spans widens the columns.
         for (node, subs) in &spanning {
             let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));

@@ -12,11 +12,14 @@
 //! 3. [`search`]: per link, A* over (grid point, heading) with a bend penalty, from the ports
 //!    of the source to those of the target.
 //! 4. [`simplify`]: polylines without collinear points or sub-pixel jogs.
-//! 5. [`labels`]: each label on its link's longest free stretch, clear of boxes, labels and
+//! 5. [`nudge`]: every segment moved across its channel: centred between frames, clear of
+//!    nodes, parallel links spread evenly, twins drawn apart.
+//! 6. [`labels`]: each label on its link's longest free stretch, clear of boxes, labels and
 //!    links.
 
 mod grid;
 mod labels;
+mod nudge;
 mod ports;
 mod search;
 mod simplify;
@@ -66,12 +69,13 @@ fn snap(v: f32) -> f32 {
 pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
     let grid = grid::Grid::build(m, l);
     let two = std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
-    let points = search::route_all(
+    let mut points = search::route_all(
         m,
         l,
         &grid,
         two && m.links.len() >= search::PARALLEL_MIN_LINKS,
     );
+    nudge::nudge(m, l, &mut points);
     let mut out = Routes {
         links: points
             .into_iter()

@@ -1,0 +1,771 @@
+//! Step 4, nudging: takes every link's polyline as the search left it; gives the same
+//! polylines with each segment moved across its channel, vertical segments in x first, then
+//! horizontal ones in y (after libavoid's `ImproveOrthogonalRoutes`).
+//!
+//! 1. **Segments.** Each segment of each link is a variable: its position across. The first
+//!    and last segments may slide along the side of the box they leave (not past its
+//!    corners); inner segments may not pass the far ends of their neighbours (so no
+//!    neighbour turns back on itself).
+//! 2. **Channels.** The free space across each segment: the nearest obstacle on each side
+//!    over the segment's extent, kept at a clearance: node boxes and labels 8 px, frame
+//!    lines 14 px (see quality.md's border hugging and grazing), titles and title bands
+//!    4 px. A channel too narrow for both clearances holds the segment on its midline.
+//! 3. **Targets.** A segment whose neighbours lie on opposite sides (a zigzag) is pulled to
+//!    the middle of its channel, between those neighbours; any other segment to its current
+//!    place, pushed out of the clearances where there is room.
+//! 4. **Order and separation.** Segments whose extents overlap keep the order they have
+//!    across, [`SEP`] apart, or at least [`super::GAP`] where the channel is too narrow;
+//!    segments of one fan-in or fan-out lying on one line stay one line (a trunk); links with
+//!    the same two ends are drawn apart, the one declared first on the left of its travel.
+//! 5. **Solve.** Minimise Σ (x − target)² under those constraints and the channel limits
+//!    (the `satisfy` pass of VPSC: blocks of variables merged along violated constraints,
+//!    in the order across). A problem that cannot be met keeps the search's positions, which
+//!    always meet it for links that share no end.
+//!
+//! Moving a segment only within its channel and in the order across keeps every link off
+//! the boxes and other links it was already clear of.
+
+use super::{snap, GAP};
+use crate::geom::{Point, Rect};
+use crate::layout::Layout;
+use crate::model::{EntId, Model};
+
+/// The gap kept between parallel segments where the channel has room.
+pub const SEP: f32 = 12.0;
+/// Clearance kept from frame lines (groups, zone columns, overlays).
+const FRAME_CLEAR: f32 = 14.0;
+/// Clearance kept from nodes and their labels.
+const NODE_CLEAR: f32 = 8.0;
+/// Clearance kept from titles and title bands.
+const TITLE_CLEAR: f32 = 4.0;
+/// How far an end segment keeps from the corners of the side it leaves.
+const CORNER: f32 = 8.0;
+
+/// Something a segment may not move across: `[lo, hi]` across the segment, over `[a0, a1]`
+/// along it.
+#[derive(Debug, Clone, Copy)]
+struct Obstacle {
+    lo: f32,
+    hi: f32,
+    a0: f32,
+    a1: f32,
+    clear: f32,
+    /// The node this is the box of (its own links' end segments pass it).
+    owner: Option<EntId>,
+}
+
+/// One segment: points `i` and `i + 1` of link `link`.
+#[derive(Debug, Clone)]
+struct Seg {
+    link: usize,
+    i: usize,
+    pos: f32,
+    a0: f32,
+    a1: f32,
+    /// Hard limits.
+    lo: f32,
+    hi: f32,
+    target: f32,
+    /// The side (-1 lower, 1 higher, 0 none: a link end) the link turns to at the low and
+    /// the high end of the segment along its axis.
+    low_turn: i32,
+    high_turn: i32,
+    /// Tie-break among segments on one line: the first-declared link on the left of its
+    /// travel.
+    rank: i64,
+}
+
+/// Nudges every path (see the module doc).
+pub fn nudge(m: &Model, l: &Layout, paths: &mut [Vec<Point>]) {
+    for vertical in [true, false] {
+        let obstacles = obstacles(m, l, vertical);
+        nudge_axis(m, l, &obstacles, paths, vertical);
+    }
+    for p in paths.iter_mut() {
+        *p = super::simplify::simplify(std::mem::take(p));
+    }
+}
+
+fn across(p: Point, vertical: bool) -> f32 {
+    if vertical {
+        p.0
+    } else {
+        p.1
+    }
+}
+
+fn along(p: Point, vertical: bool) -> f32 {
+    if vertical {
+        p.1
+    } else {
+        p.0
+    }
+}
+
+/// The obstacles for segments of one direction: node boxes and labels, titles, frame lines
+/// parallel to the segments, and (for horizontal segments) title bands.
+fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
+    let mut out = Vec::new();
+    let rect = |out: &mut Vec<Obstacle>, r: &Rect, clear: f32, owner: Option<EntId>| {
+        let (lo, hi, a0, a1) = if vertical {
+            (r.x, r.right(), r.y, r.bottom())
+        } else {
+            (r.y, r.bottom(), r.x, r.right())
+        };
+        out.push(Obstacle {
+            lo,
+            hi,
+            a0,
+            a1,
+            clear,
+            owner,
+        });
+    };
+    let mut frames: Vec<(Rect, Option<Rect>)> = Vec::new();
+    for (i, e) in m.entities.iter().enumerate() {
+        let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
+            continue;
+        };
+        let id = EntId(i as u32);
+        if e.is_node() {
+            rect(&mut out, &p.rect, NODE_CLEAR, Some(id));
+            if let Some(t) = &p.label {
+                rect(&mut out, &t.rect, NODE_CLEAR, None);
+            }
+        } else if e.is_group() {
+            if let Some(t) = &p.label {
+                rect(&mut out, &t.rect, TITLE_CLEAR, None);
+            }
+            if let Some(ic) = p.icon {
+                rect(&mut out, &ic, TITLE_CLEAR, None);
+            }
+            frames.push((p.rect, p.label.as_ref().map(|t| t.rect)));
+        }
+    }
+    for o in &l.overlays {
+        if let Some(t) = &o.placed.label {
+            rect(&mut out, &t.rect, TITLE_CLEAR, None);
+        }
+        frames.push((o.placed.rect, o.placed.label.as_ref().map(|t| t.rect)));
+    }
+    if let Some(t) = &l.title {
+        rect(&mut out, &t.rect, TITLE_CLEAR, None);
+    }
+    for (r, title) in frames {
+        // The two frame lines parallel to the segments.
+        let (sides, a0, a1) = if vertical {
+            ([r.x, r.right()], r.y, r.bottom())
+        } else {
+            ([r.y, r.bottom()], r.x, r.right())
+        };
+        for s in sides {
+            out.push(Obstacle {
+                lo: s,
+                hi: s,
+                a0,
+                a1,
+                clear: FRAME_CLEAR,
+                owner: None,
+            });
+        }
+        // The title band: from the top line to the bottom of a title in the top half.
+        if let (false, Some(t)) = (vertical, title) {
+            if t.bottom() <= r.cy() {
+                rect(
+                    &mut out,
+                    &Rect::new(r.x, r.y, r.w, t.bottom() - r.y),
+                    TITLE_CLEAR,
+                    None,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Links of one fan-out or fan-in, which may run on one trunk (quality.md: parallel overlap).
+fn share_end(m: &Model, a: usize, b: usize) -> bool {
+    let (x, y) = (&m.links[a], &m.links[b]);
+    x.from == y.from || x.to == y.to
+}
+
+fn twins(m: &Model, a: usize, b: usize) -> bool {
+    let (x, y) = (&m.links[a], &m.links[b]);
+    (x.from == y.from && x.to == y.to) || (x.from == y.to && x.to == y.from)
+}
+
+/// The range an end segment may slide in along the side of the box it leaves at point `p`.
+fn side_range(l: &Layout, e: EntId, vertical: bool) -> Option<(f32, f32)> {
+    let r = l.link_end(e)?.rect;
+    let (lo, hi) = if vertical {
+        (r.x, r.right())
+    } else {
+        (r.y, r.bottom())
+    };
+    let m = CORNER.min((hi - lo) / 4.0);
+    Some((lo + m, hi - m))
+}
+
+fn nudge_axis(
+    m: &Model,
+    l: &Layout,
+    obstacles: &[Obstacle],
+    paths: &mut [Vec<Point>],
+    vertical: bool,
+) {
+    let canvas = if vertical { l.width } else { l.height };
+    // Segments of the other direction (fixed in this pass), by their position along ours:
+    // (position, low, high across ours, link). A segment's neighbour grows or shrinks as the
+    // segment moves, and must not grow alongside one of these.
+    let mut cross: Vec<(f32, f32, f32, usize)> = Vec::new();
+    for (k, pts) in paths.iter().enumerate() {
+        for w in pts.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            if along(p, vertical) == along(q, vertical)
+                && across(p, vertical) != across(q, vertical)
+            {
+                let (u, v) = (across(p, vertical), across(q, vertical));
+                cross.push((along(p, vertical), u.min(v), u.max(v), k));
+            }
+        }
+    }
+    cross.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)));
+    let mut segs: Vec<Seg> = Vec::new();
+    for (k, pts) in paths.iter().enumerate() {
+        let n = pts.len();
+        if n < 2 {
+            continue;
+        }
+        let link = &m.links[k];
+        for i in 0..n - 1 {
+            let (p, q) = (pts[i], pts[i + 1]);
+            if across(p, vertical) != across(q, vertical)
+                || along(p, vertical) == along(q, vertical)
+            {
+                continue;
+            }
+            let pos = across(p, vertical);
+            let (a0, a1) = {
+                let (u, v) = (along(p, vertical), along(q, vertical));
+                (u.min(v), u.max(v))
+            };
+            let first = i == 0;
+            let last = i + 2 == n;
+            // Channel from the obstacles.
+            let (mut raw_lo, mut raw_hi) = (0.0f32, canvas);
+            let (mut clo, mut chi) = (0.0f32, canvas);
+            let mut pinned = false;
+            for o in obstacles {
+                if o.a0 > a1 + 0.5 || o.a1 < a0 - 0.5 {
+                    continue;
+                }
+                let own = o
+                    .owner
+                    .is_some_and(|e| (first || last) && (e == link.from || e == link.to));
+                if own {
+                    continue;
+                }
+                if o.hi <= pos + 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
+                    raw_lo = raw_lo.max(o.hi);
+                    clo = clo.max(o.hi + o.clear);
+                } else if o.lo >= pos - 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
+                    raw_hi = raw_hi.min(o.lo);
+                    chi = chi.min(o.lo - o.clear);
+                } else {
+                    pinned = true;
+                }
+            }
+            if clo > chi {
+                let mid = (raw_lo + raw_hi) / 2.0;
+                (clo, chi) = (mid, mid);
+            }
+            // Neighbours' far ends, and the sides of the boxes end segments leave.
+            let (mut hlo, mut hhi) = (clo, chi);
+            let mut far = Vec::new();
+            if !first {
+                far.push(across(pts[i - 1], vertical));
+            }
+            if !last {
+                far.push(across(pts[i + 2], vertical));
+            }
+            for &f in &far {
+                if f < pos {
+                    hlo = hlo.max(f);
+                } else {
+                    hhi = hhi.min(f);
+                }
+            }
+            // A neighbour grows away from its far end as the segment moves: not alongside
+            // a segment of another link (sharing no end) closer than GAP to it.
+            let ends = [
+                ((!first).then(|| i - 1), along(p, vertical)),
+                ((!last).then_some(i + 2), along(q, vertical)),
+            ];
+            for (j, e) in ends {
+                let Some(j) = j else { continue };
+                let f = across(pts[j], vertical);
+                let from = cross.partition_point(|c| c.0 <= e - GAP);
+                for &(_, c0, c1, o) in cross[from..].iter().take_while(|c| c.0 < e + GAP) {
+                    if o == k || share_end(m, o, k) {
+                        continue;
+                    }
+                    if c0 >= pos && f <= pos {
+                        hhi = hhi.min(c0);
+                    } else if c1 <= pos && f >= pos {
+                        hlo = hlo.max(c1);
+                    }
+                }
+            }
+            for (end, e) in [(first, link.from), (last, link.to)] {
+                if !end {
+                    continue;
+                }
+                match side_range(l, e, vertical) {
+                    Some((lo, hi)) if lo <= pos && pos <= hi => {
+                        hlo = hlo.max(lo);
+                        hhi = hhi.min(hi);
+                    }
+                    _ => pinned = true,
+                }
+            }
+            let zigzag = far.len() == 2 && (far[0] - pos) * (far[1] - pos) < 0.0;
+            let target = if pinned {
+                pos
+            } else if zigzag && hlo <= hhi {
+                (hlo + hhi) / 2.0
+            } else {
+                pos.clamp(hlo.min(hhi), hhi.max(hlo))
+            };
+            let (lo, hi) = if pinned {
+                (pos, pos)
+            } else {
+                (hlo.min(pos), hhi.max(pos))
+            };
+            // Canonical travel: from the end with the smaller id to the other.
+            let forward = along(q, vertical) > along(p, vertical);
+            let canon = link.from.index() <= link.to.index();
+            let t = if forward == canon { 1 } else { -1 };
+            let normal = if vertical { t } else { -t };
+            let rank = if normal > 0 { -(k as i64) } else { k as i64 };
+            // Which way the link goes on at each end of the segment.
+            let turn = |j: Option<usize>| {
+                j.map_or(0, |j| {
+                    let f = across(pts[j], vertical);
+                    if f < pos {
+                        -1
+                    } else if f > pos {
+                        1
+                    } else {
+                        0
+                    }
+                })
+            };
+            let before = (!first).then(|| i - 1);
+            let after = (!last).then_some(i + 2);
+            let (low_turn, high_turn) = if forward {
+                (turn(before), turn(after))
+            } else {
+                (turn(after), turn(before))
+            };
+            segs.push(Seg {
+                link: k,
+                i,
+                pos,
+                a0,
+                a1,
+                lo,
+                hi,
+                target,
+                low_turn,
+                high_turn,
+                rank,
+            });
+        }
+    }
+    if segs.is_empty() {
+        return;
+    }
+    // Sort across, then along: neighbours across are found by binary search.
+    segs.sort_by(|a, b| {
+        a.pos
+            .total_cmp(&b.pos)
+            .then(a.rank.cmp(&b.rank))
+            .then(a.a0.total_cmp(&b.a0))
+            .then(a.i.cmp(&b.i))
+    });
+    // Side by side over more than a touch.
+    let overlaps = |a: &Seg, b: &Seg| a.a0 < b.a1 - 0.5 && b.a0 < a.a1 - 0.5;
+    // Segments on one line: ordered so that each peels off to the side it turns to.
+    let mut start = 0;
+    while start < segs.len() {
+        let mut end = start + 1;
+        while end < segs.len() && segs[end].pos == segs[start].pos {
+            end += 1;
+        }
+        if end - start > 1 {
+            let run = &segs[start..end];
+            let keys: Vec<i32> = run
+                .iter()
+                .map(|a| {
+                    run.iter()
+                        .filter(|b| !std::ptr::eq(*b, a) && overlaps(a, b))
+                        .map(|b| side_vote(a, b).signum())
+                        .sum()
+                })
+                .collect();
+            let mut idx: Vec<usize> = (0..run.len()).collect();
+            idx.sort_by_key(|&x| keys[x]);
+            let sorted: Vec<Seg> = idx.iter().map(|&x| run[x].clone()).collect();
+            segs[start..end].clone_from_slice(&sorted);
+        }
+        start = end;
+    }
+    // Trunks: segments on one line of links sharing an end (not twins) are one variable.
+    let n = segs.len();
+    let mut group: Vec<usize> = (0..n).collect();
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && segs[end].pos == segs[start].pos {
+            end += 1;
+        }
+        for a in start..end {
+            for b in a + 1..end {
+                let (ga, gb) = (group[a], group[b]);
+                if ga == gb
+                    || !overlaps(&segs[a], &segs[b])
+                    || !share_end(m, segs[a].link, segs[b].link)
+                    || twins(m, segs[a].link, segs[b].link)
+                {
+                    continue;
+                }
+                let clash = members[ga].iter().any(|&x| {
+                    members[gb].iter().any(|&y| {
+                        twins(m, segs[x].link, segs[y].link)
+                            || !share_end(m, segs[x].link, segs[y].link)
+                    })
+                });
+                if clash {
+                    continue;
+                }
+                let moved = std::mem::take(&mut members[gb]);
+                for &x in &moved {
+                    group[x] = ga;
+                }
+                members[ga].extend(moved);
+            }
+        }
+        start = end;
+    }
+    // Variables: one per group, numbered in the order across.
+    let mut var_of = vec![usize::MAX; n];
+    let mut vars: Vec<Var> = Vec::new();
+    for i in 0..n {
+        let g = group[i];
+        if var_of[g] == usize::MAX {
+            let ms = &members[g];
+            let lo = ms.iter().map(|&x| segs[x].lo).fold(f32::MIN, f32::max);
+            let hi = ms.iter().map(|&x| segs[x].hi).fold(f32::MAX, f32::min);
+            let target = ms.iter().map(|&x| segs[x].target).sum::<f32>() / ms.len() as f32;
+            var_of[g] = vars.len();
+            vars.push(Var {
+                pos: segs[i].pos as f64,
+                target: target.clamp(lo, hi) as f64,
+                lo: lo as f64,
+                hi: hi as f64,
+            });
+        }
+        var_of[i] = var_of[g];
+    }
+    // Separation constraints between overlapping segments that can meet.
+    // Two segments can meet when one's range, grown by SEP, reaches the other's.
+    let mut cons: Vec<(usize, usize, Gap)> = Vec::new();
+    let reach = segs.iter().map(|s| s.pos - s.lo).fold(0.0f32, f32::max);
+    for i in 0..n {
+        let s = &segs[i];
+        let to = segs.partition_point(|x| x.pos - reach <= s.hi + SEP);
+        for j in i + 1..to {
+            let t = &segs[j];
+            let (vi, vj) = (var_of[i], var_of[j]);
+            if vi == vj || !overlaps(s, t) || t.lo > s.hi + SEP {
+                continue;
+            }
+            let gap = if twins(m, s.link, t.link) {
+                Gap::Twin
+            } else if share_end(m, s.link, t.link) {
+                Gap::Zero
+            } else {
+                Gap::Sep
+            };
+            cons.push((vi, vj, gap));
+        }
+    }
+    // The widest gap wins where two variables meet more than once.
+    cons.sort_by_key(|c| (c.0, c.1, std::cmp::Reverse(c.2)));
+    cons.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+    // Each set of variables tied by constraints is solved alone: ideal gaps first; then the
+    // least gap; then twins closer. A set that cannot be solved keeps the search's places.
+    let nv = vars.len();
+    let mut comp: Vec<usize> = (0..nv).collect();
+    fn root(c: &mut [usize], mut x: usize) -> usize {
+        while c[x] != x {
+            c[x] = c[c[x]];
+            x = c[x];
+        }
+        x
+    }
+    for &(a, b, _) in &cons {
+        let (ra, rb) = (root(&mut comp, a), root(&mut comp, b));
+        if ra != rb {
+            comp[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new(); nv];
+    for v in 0..nv {
+        let r = root(&mut comp, v);
+        sets[r].push(v);
+    }
+    let mut cons_of: Vec<Vec<(usize, usize, Gap)>> = vec![Vec::new(); nv];
+    for &(a, b, g) in &cons {
+        let r = root(&mut comp, a);
+        cons_of[r].push((a, b, g));
+    }
+    let mut x: Vec<f64> = vars.iter().map(|v| v.pos).collect();
+    let tries = [(SEP, SEP), (GAP, GAP), (GAP, GAP / 2.0), (GAP, 0.0)];
+    for (r, set) in sets.iter().enumerate() {
+        if set.is_empty() {
+            continue;
+        }
+        // Local numbering keeps the order across.
+        let local = |v: usize| set.binary_search(&v).expect("member");
+        let vs: Vec<Var> = set.iter().map(|&v| vars[v]).collect();
+        for (sep, twin) in tries {
+            let c: Vec<(usize, usize, f64)> = cons_of[r]
+                .iter()
+                .map(|&(a, b, g)| {
+                    let v = match g {
+                        Gap::Zero => 0.0,
+                        Gap::Sep => sep,
+                        Gap::Twin => twin,
+                    };
+                    (local(a), local(b), v as f64)
+                })
+                .collect();
+            if let Some(sol) = solve(&vs, &c) {
+                for (k, &v) in set.iter().enumerate() {
+                    x[v] = sol[k];
+                }
+                break;
+            }
+        }
+    }
+    for (i, s) in segs.iter().enumerate() {
+        let v = snap(x[var_of[i]] as f32);
+        let pts = &mut paths[s.link];
+        for p in [s.i, s.i + 1] {
+            if vertical {
+                pts[p].0 = v;
+            } else {
+                pts[p].1 = v;
+            }
+        }
+    }
+}
+
+/// Positive when segment `a`, on one line with `b`, should lie on the higher side of it:
+/// at each end of their shared stretch, the one that turns off there goes to its side.
+fn side_vote(a: &Seg, b: &Seg) -> i32 {
+    let mut v = 0;
+    for (ea, eb, ta, tb) in [
+        (a.a0, b.a0, a.low_turn, b.low_turn),
+        (-a.a1, -b.a1, a.high_turn, b.high_turn),
+    ] {
+        let at = ea.max(eb);
+        match ((ea - at).abs() < 0.5, (eb - at).abs() < 0.5) {
+            (true, false) => v += ta,
+            (false, true) => v -= tb,
+            (true, true) if ta != tb => v += ta - tb,
+            _ => {}
+        }
+    }
+    v
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Gap {
+    /// Links sharing an end: may lie on one line.
+    Zero,
+    /// Links sharing no end.
+    Sep,
+    /// Links with the same two ends.
+    Twin,
+}
+
+/// One variable of the separation problem, in the order across.
+#[derive(Debug, Clone, Copy)]
+struct Var {
+    pos: f64,
+    target: f64,
+    lo: f64,
+    hi: f64,
+}
+
+/// Minimises Σ (x − target)² subject to `lo ≤ x ≤ hi` and `x[b] − x[a] ≥ gap` for each
+/// constraint `(a, b, gap)` (with `a < b`: variables are numbered in an order the
+/// constraints respect). Bounds are variables of great weight fixed at `lo` and `hi`; the
+/// solution is VPSC's `satisfy`: variables taken in order, each block merged with the block
+/// of its most violated incoming constraint until none is violated. `None` when the bounds
+/// cannot all be met.
+fn solve(vars: &[Var], cons: &[(usize, usize, f64)]) -> Option<Vec<f64>> {
+    const HEAVY: f64 = 1e6;
+    let n = vars.len();
+    // Items: 3 per variable: lower bound, the variable, upper bound.
+    let mut target = Vec::with_capacity(3 * n);
+    let mut weight = Vec::with_capacity(3 * n);
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); 3 * n];
+    for (i, v) in vars.iter().enumerate() {
+        target.extend([v.lo, v.target, v.hi]);
+        weight.extend([HEAVY, 1.0, HEAVY]);
+        incoming[3 * i + 1].push((3 * i, 0.0));
+        incoming[3 * i + 2].push((3 * i + 1, 0.0));
+    }
+    for &(a, b, g) in cons {
+        incoming[3 * b + 1].push((3 * a + 1, g));
+    }
+    // Order: by position, bounds around their variable.
+    let mut order: Vec<usize> = (0..3 * n).collect();
+    let key = |it: usize| {
+        let v = &vars[it / 3];
+        match it % 3 {
+            0 => (v.lo.min(v.pos), 0, it / 3),
+            1 => (v.pos, 1, it / 3),
+            _ => (v.hi.max(v.pos), 2, it / 3),
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
+    });
+    // Constraints between real variables go from smaller to larger (pos, index); bounds are
+    // around theirs. Check that the order respects every constraint (else give up).
+    let mut rank = vec![0usize; 3 * n];
+    for (r, &it) in order.iter().enumerate() {
+        rank[it] = r;
+    }
+    for (b, inc) in incoming.iter().enumerate() {
+        if inc.iter().any(|&(a, _)| rank[a] >= rank[b]) {
+            return None;
+        }
+    }
+    let mut block = vec![usize::MAX; 3 * n];
+    let mut offset = vec![0.0f64; 3 * n];
+    let mut blocks: Vec<Block> = Vec::new();
+    for &it in &order {
+        let b = blocks.len();
+        blocks.push(Block {
+            items: vec![it],
+            wsum: weight[it],
+            wd: weight[it] * target[it],
+            pos: target[it],
+        });
+        block[it] = b;
+        offset[it] = 0.0;
+        loop {
+            // The most violated constraint into block b from another block.
+            let mut worst: Option<(f64, usize, usize, f64)> = None;
+            for &v in &blocks[b].items {
+                for &(u, g) in &incoming[v] {
+                    let bu = block[u];
+                    if bu == b || bu == usize::MAX {
+                        continue;
+                    }
+                    let viol = blocks[bu].pos + offset[u] + g - (blocks[b].pos + offset[v]);
+                    if viol > 1e-9 && worst.is_none_or(|w| viol > w.0) {
+                        worst = Some((viol, u, v, g));
+                    }
+                }
+            }
+            let Some((_, u, v, g)) = worst else { break };
+            let bu = block[u];
+            let shift = offset[v] - g - offset[u];
+            let moved = std::mem::take(&mut blocks[bu].items);
+            for &x in &moved {
+                offset[x] += shift;
+                block[x] = b;
+                blocks[b].wsum += weight[x];
+                blocks[b].wd += weight[x] * (target[x] - offset[x]);
+            }
+            blocks[b].items.extend(moved);
+            blocks[b].pos = blocks[b].wd / blocks[b].wsum;
+        }
+    }
+    let at = |it: usize| blocks[block[it]].pos + offset[it];
+    let mut out = Vec::with_capacity(n);
+    for (i, v) in vars.iter().enumerate() {
+        if (at(3 * i) - v.lo).abs() > 0.01 || (at(3 * i + 2) - v.hi).abs() > 0.01 {
+            return None;
+        }
+        out.push(at(3 * i + 1).clamp(v.lo, v.hi));
+    }
+    Some(out)
+}
+
+struct Block {
+    items: Vec<usize>,
+    wsum: f64,
+    /// Σ weight × (target − offset).
+    wd: f64,
+    pos: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(pos: f64, target: f64, lo: f64, hi: f64) -> Var {
+        Var {
+            pos,
+            target,
+            lo,
+            hi,
+        }
+    }
+
+    #[test]
+    fn solve_centres_a_pair_on_a_shared_target() {
+        let v = [var(0.0, 50.0, 0.0, 100.0), var(8.0, 50.0, 0.0, 100.0)];
+        let x = solve(&v, &[(0, 1, 12.0)]).expect("feasible");
+        assert!(
+            (x[0] - 44.0).abs() < 1e-6 && (x[1] - 56.0).abs() < 1e-6,
+            "{x:?}"
+        );
+    }
+
+    #[test]
+    fn solve_respects_bounds_and_reports_infeasible() {
+        // Both want 95 but the upper bound is 100: packed against it.
+        let v = [var(0.0, 95.0, 0.0, 100.0), var(8.0, 95.0, 0.0, 100.0)];
+        let x = solve(&v, &[(0, 1, 12.0)]).expect("feasible");
+        assert!(
+            (x[1] - 100.0).abs() < 1e-3 && (x[0] - 88.0).abs() < 1e-3,
+            "{x:?}"
+        );
+        // Three in a channel of 10 with gaps of 12: impossible.
+        let v = [
+            var(0.0, 5.0, 0.0, 10.0),
+            var(4.0, 5.0, 0.0, 10.0),
+            var(8.0, 5.0, 0.0, 10.0),
+        ];
+        assert!(solve(&v, &[(0, 1, 12.0), (1, 2, 12.0)]).is_none());
+    }
+
+    #[test]
+    fn solve_leaves_unconstrained_variables_at_their_targets() {
+        let v = [var(0.0, 30.0, 0.0, 100.0), var(5.0, 10.0, 0.0, 100.0)];
+        let x = solve(&v, &[]).expect("feasible");
+        assert_eq!(x, vec![30.0, 10.0]);
+    }
+}
