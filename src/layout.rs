@@ -40,7 +40,7 @@ pub const ROUTE_SIZE: f32 = 11.5;
 pub const TITLE_SIZE: f32 = 20.0;
 const LABEL_GAP: f32 = 4.0;
 const PAD: f32 = 30.0;
-const HEADER: f32 = 36.0;
+const HEADER: f32 = 52.0;
 const ZONE_HEADER: f32 = 30.0;
 const RANK_GAP: f32 = 60.0;
 const ITEM_GAP: f32 = 44.0;
@@ -53,7 +53,7 @@ const MARGIN: f32 = 24.0;
 const OVERLAY_TITLE: f32 = 22.0;
 /// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
 pub const EDGE: f32 = 8.0;
-const SUBNET_CHANNEL: f32 = 22.0;
+const SUBNET_CHANNEL: f32 = 6.0;
 /// Ranks are wrapped into rows only past this width (px).
 const WRAP_MIN: f32 = 1600.0;
 /// The page shape (width ÷ height) that wrapped rows aim at unless the spec sets `aspect`.

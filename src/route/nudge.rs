@@ -17,10 +17,10 @@
 //!    across, [`SEP`] apart, or at least [`super::GAP`] where the channel is too narrow;
 //!    segments of one fan-in or fan-out lying on one line stay one line (a trunk); links with
 //!    the same two ends are drawn apart, the one declared first on the left of its travel.
+//!    Where even that does not fit, no pair gets closer than the search left it.
 //! 5. **Solve.** Minimise Σ (x − target)² under those constraints and the channel limits
 //!    (the `satisfy` pass of VPSC: blocks of variables merged along violated constraints,
-//!    in the order across). A problem that cannot be met keeps the search's positions, which
-//!    always meet it for links that share no end.
+//!    in the order across), each set of segments tied by constraints on its own.
 //!
 //! Moving a segment only within its channel and in the order across keeps every link off
 //! the boxes and other links it was already clear of.
@@ -65,6 +65,9 @@ struct Seg {
     /// Hard limits.
     lo: f32,
     hi: f32,
+    /// Hard limits with the clearances (may leave out the current position).
+    slo: f32,
+    shi: f32,
     target: f32,
     /// The side (-1 lower, 1 higher, 0 none: a link end) the link turns to at the low and
     /// the high end of the segment along its axis.
@@ -341,6 +344,12 @@ fn nudge_axis(
             } else {
                 (hlo.min(pos), hhi.max(pos))
             };
+            // Strict limits keep the clearances too (where they leave any room).
+            let (slo, shi) = if !pinned && hlo <= hhi {
+                (hlo, hhi)
+            } else {
+                (lo, hi)
+            };
             // Canonical travel: from the end with the smaller id to the other.
             let forward = along(q, vertical) > along(p, vertical);
             let canon = link.from.index() <= link.to.index();
@@ -375,6 +384,8 @@ fn nudge_axis(
                 a1,
                 lo,
                 hi,
+                slo,
+                shi,
                 target,
                 low_turn,
                 high_turn,
@@ -467,6 +478,9 @@ fn nudge_axis(
             let ms = &members[g];
             let lo = ms.iter().map(|&x| segs[x].lo).fold(f32::MIN, f32::max);
             let hi = ms.iter().map(|&x| segs[x].hi).fold(f32::MAX, f32::min);
+            let slo = ms.iter().map(|&x| segs[x].slo).fold(f32::MIN, f32::max);
+            let shi = ms.iter().map(|&x| segs[x].shi).fold(f32::MAX, f32::min);
+            let (slo, shi) = if slo <= shi { (slo, shi) } else { (lo, hi) };
             let target = ms.iter().map(|&x| segs[x].target).sum::<f32>() / ms.len() as f32;
             var_of[g] = vars.len();
             vars.push(Var {
@@ -474,6 +488,8 @@ fn nudge_axis(
                 target: target.clamp(lo, hi) as f64,
                 lo: lo as f64,
                 hi: hi as f64,
+                slo: slo as f64,
+                shi: shi as f64,
             });
         }
         var_of[i] = var_of[g];
@@ -532,24 +548,45 @@ fn nudge_axis(
         cons_of[r].push((a, b, g));
     }
     let mut x: Vec<f64> = vars.iter().map(|v| v.pos).collect();
-    let tries = [(SEP, SEP), (GAP, GAP), (GAP, GAP / 2.0), (GAP, 0.0)];
+    // The last try asks no pair for more room than the search gave it, which the search's
+    // positions meet: the set is still centred and pushed off walls where it can be.
+    // Clearances are kept as limits first, then only as targets.
+    let tries = [
+        (SEP, false, true),
+        (GAP, false, true),
+        (SEP, false, false),
+        (GAP, false, false),
+        (GAP, true, false),
+    ];
     for (r, set) in sets.iter().enumerate() {
         if set.is_empty() {
             continue;
         }
         // Local numbering keeps the order across.
         let local = |v: usize| set.binary_search(&v).expect("member");
-        let vs: Vec<Var> = set.iter().map(|&v| vars[v]).collect();
-        for (sep, twin) in tries {
+        for (sep, as_found, strict) in tries {
+            let vs: Vec<Var> = set
+                .iter()
+                .map(|&v| {
+                    let mut x = vars[v];
+                    if strict {
+                        (x.lo, x.hi) = (x.slo, x.shi);
+                        x.target = x.target.clamp(x.lo, x.hi);
+                    }
+                    x
+                })
+                .collect();
             let c: Vec<(usize, usize, f64)> = cons_of[r]
                 .iter()
                 .map(|&(a, b, g)| {
-                    let v = match g {
+                    let mut v = match g {
                         Gap::Zero => 0.0,
-                        Gap::Sep => sep,
-                        Gap::Twin => twin,
+                        Gap::Sep | Gap::Twin => sep as f64,
                     };
-                    (local(a), local(b), v as f64)
+                    if as_found {
+                        v = v.min(vars[b].pos - vars[a].pos).max(0.0);
+                    }
+                    (local(a), local(b), v)
                 })
                 .collect();
             if let Some(sol) = solve(&vs, &c) {
@@ -609,6 +646,9 @@ struct Var {
     target: f64,
     lo: f64,
     hi: f64,
+    /// Limits with the clearances, tried first.
+    slo: f64,
+    shi: f64,
 }
 
 /// Minimises Σ (x − target)² subject to `lo ≤ x ≤ hi` and `x[b] − x[a] ≥ gap` for each
@@ -731,6 +771,8 @@ mod tests {
             target,
             lo,
             hi,
+            slo: lo,
+            shi: hi,
         }
     }
 
