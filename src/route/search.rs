@@ -324,10 +324,12 @@ impl<'a> Router<'a> {
         }
     }
 
+    /// Links of one fan-out or fan-in may share a trunk; two links with the same two ends
+    /// may not (they would read as one).
     fn shares_end(&self, k: usize, other: usize) -> bool {
         let a = &self.m.links[k];
         let b = &self.m.links[other];
-        a.from == b.from || a.to == b.to
+        (a.from == b.from) != (a.to == b.to)
     }
 
     /// A* from `starts` to `goals` for link `k` (see [`Router::search`]). The search state
