@@ -100,6 +100,21 @@ impl Grid {
         }
     }
 
+    /// Marks the horizontal edges inside band `r` (a frame's title band) like those beside a
+    /// frame line.
+    pub(super) fn mark_band(&mut self, r: &Rect) {
+        let i0 = self.xs.partition_point(|&x| x < r.x);
+        let i1 = self.xs.partition_point(|&x| x <= r.right());
+        let j0 = self.ys.partition_point(|&y| y <= r.y);
+        let j1 = self.ys.partition_point(|&y| y < r.bottom());
+        for j in j0..j1.min(self.ny()) {
+            for i in i0..i1.min(self.nx()).saturating_sub(1) {
+                let e = self.hedge(i, j);
+                self.hug[e / 64] |= 1 << (e % 64);
+            }
+        }
+    }
+
     /// The edges parallel to the edge from grid point `a` to its neighbour `b`, over the
     /// same span, on lines closer than [`GAP`] to it.
     pub(super) fn parallel_near(&self, a: (usize, usize), b: (usize, usize)) -> Vec<usize> {
@@ -297,13 +312,24 @@ impl Grid {
         };
         grid.hug = vec![0; grid.edges().div_ceil(64)];
         // Frame lines (groups and overlay boxes) that links should not run along.
+        // Nor across a frame's title band (from its top line to below a title in its top half).
+        let band = |r: &Rect, t: Option<&crate::layout::TextBox>| {
+            t.filter(|t| t.rect.bottom() <= r.cy())
+                .map(|t| Rect::new(r.x, r.y, r.w, t.rect.bottom() + 6.0 - r.y))
+        };
         for (i, e) in m.entities.iter().enumerate() {
             if let (true, Some(p)) = (e.is_group(), l.boxes.get(i).and_then(|b| b.as_ref())) {
                 grid.mark_hugs(&p.rect);
+                if let Some(b) = band(&p.rect, p.label.as_ref()) {
+                    grid.mark_band(&b);
+                }
             }
         }
         for o in &l.overlays {
             grid.mark_hugs(&o.placed.rect);
+            if let Some(b) = band(&o.placed.rect, o.placed.label.as_ref()) {
+                grid.mark_band(&b);
+            }
         }
         // 2. Obstacles.
         let mut pairs = Vec::new();

@@ -363,7 +363,13 @@ impl<'a> Router<'a> {
         }
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { window, sparse } = &mut *scratch;
-        for margin in [16, 128] {
+        // A grid small enough is searched in one window over all of it (no restarts).
+        let margins: &[usize] = if nx * ny <= 1 << 20 {
+            &[usize::MAX / 4]
+        } else {
+            &[16, 128]
+        };
+        for &margin in margins {
             let (wi0, wj0) = (i0.saturating_sub(margin), j0.saturating_sub(margin));
             let (wi1, wj1) = ((i1 + margin).min(nx - 1), (j1 + margin).min(ny - 1));
             window.reset(nx, wi0, wj0, wi1 - wi0 + 1, wj1 - wj0 + 1);
@@ -465,7 +471,7 @@ impl<'a> Router<'a> {
             })
             .min()
             .unwrap_or(0);
-        heap.reset(base.saturating_sub(BUCKETS / 4));
+        heap.reset(base.saturating_sub(1024));
         for p in starts {
             let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
                 continue;
@@ -624,11 +630,10 @@ struct Scratch {
 /// The predecessor heading of a start state.
 const NO_PREV: u8 = u8::MAX;
 
-/// The A* queue: entries are (key, state), popped smallest key first, ties by smallest
-/// state. Keys near the first one pushed go into one bucket per key value (a search's keys
-/// span a few thousand values, and a bucket rarely holds more than a few states); any other
-/// key goes into a heap. Popping takes the smaller of the two minima, so the order is
-/// exactly that of one heap over all entries.
+/// The A* queue: entries are (key, state), popped smallest key first, ties newest first
+/// (ties between a bucket and the heap go to the bucket). Keys from a little below the
+/// cheapest start go into one bucket per key value (a search's keys span a few thousand
+/// values); any other key goes into a heap. Popping takes the smaller of the two minima.
 #[derive(Default)]
 struct Queue {
     base: u64,
@@ -672,35 +677,23 @@ impl Queue {
     }
 
     fn pop(&mut self) -> Option<(u64, usize)> {
-        let mut from_bucket = None;
+        let other = self.other.peek().map(|r| (r.0 >> 64) as u64);
         if self.len > 0 {
             while self.buckets[self.cur].is_empty() {
                 self.cur += 1;
             }
-            let b = &self.buckets[self.cur];
-            let (mut at, mut min) = (0, b[0]);
-            for (i, &x) in b.iter().enumerate().skip(1) {
-                if x < min {
-                    (at, min) = (i, x);
-                }
-            }
-            from_bucket = Some((self.base + self.cur as u64, min, at));
-        }
-        let other = self
-            .other
-            .peek()
-            .map(|r| ((r.0 >> 64) as u64, r.0 as u64 as usize));
-        match (from_bucket, other) {
-            (Some((k, s, at)), o) if o.is_none_or(|o| (k, s) < o) => {
-                self.buckets[self.cur].swap_remove(at);
+            let k = self.base + self.cur as u64;
+            if other.is_none_or(|o| k <= o) {
+                // Newest first among equal keys: the search goes deep along a plateau of
+                // equal-cost routes instead of widening it.
+                let s = self.buckets[self.cur].pop().expect("non-empty bucket");
                 self.len -= 1;
-                Some((k, s))
-            }
-            (_, o) => {
-                self.other.pop();
-                o
+                return Some((k, s));
             }
         }
+        self.other
+            .pop()
+            .map(|r| ((r.0 >> 64) as u64, r.0 as u64 as usize))
     }
 }
 
