@@ -1314,19 +1314,8 @@ impl Ctx<'_> {
             };
             self.laid[col.index()] = true;
         }
-        // 3a. Columns right of the VPC's middle mirror their subnets' content, so the picture
-        //     is symmetric and content keeps clear of bands centred on the middle.
-        for (ci, cell) in cells.iter().enumerate() {
-            if 2 * ci < cols.len() {
-                continue;
-            }
-            for (_, s) in cell {
-                for k in self.inside_children(*s) {
-                    let w = self.frames[k.index()].w;
-                    self.rel[k.index()].0 = col_w - self.rel[k.index()].0 - w;
-                }
-            }
-        }
+        // 3a. Every zone column shows its subnets' content in the same order (no mirrored
+        //     zones: corresponding things sit in corresponding places).
         // 3b. Align linked nodes vertically across the subnets of one zone column: shift each
         //     subnet's content towards the nodes it links to in the rows above.
         for cell in &cells {
