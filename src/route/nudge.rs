@@ -29,6 +29,7 @@ use super::{snap, GAP};
 use crate::geom::{Point, Rect};
 use crate::layout::Layout;
 use crate::model::{EntId, Model};
+use crate::spatial::RectIndex;
 
 /// The gap kept between parallel segments where the channel has room.
 pub const SEP: f32 = 12.0;
@@ -38,6 +39,8 @@ const FRAME_CLEAR: f32 = 14.0;
 const NODE_CLEAR: f32 = 8.0;
 /// Clearance kept from titles and title bands.
 const TITLE_CLEAR: f32 = 4.0;
+/// How far a segment may move: obstacles further away are not looked at.
+const REACH: f32 = 400.0;
 /// How far an end segment keeps from the corners of the side it leaves.
 const CORNER: f32 = 8.0;
 
@@ -217,6 +220,16 @@ fn nudge_axis(
     vertical: bool,
 ) {
     let canvas = if vertical { l.width } else { l.height };
+    // Obstacles in a bucket grid over the canvas, so a segment meets only those near it.
+    let mut index = RectIndex::new(l.width, l.height, 128.0);
+    for (k, o) in obstacles.iter().enumerate() {
+        let r = if vertical {
+            Rect::new(o.lo, o.a0, o.hi - o.lo, o.a1 - o.a0)
+        } else {
+            Rect::new(o.a0, o.lo, o.a1 - o.a0, o.hi - o.lo)
+        };
+        index.insert(r, k);
+    }
     // Segments of the other direction (fixed in this pass), by their position along ours:
     // (position, low, high across ours, link). A segment's neighbour grows or shrinks as the
     // segment moves, and must not grow alongside one of these.
@@ -254,19 +267,25 @@ fn nudge_axis(
             };
             let first = i == 0;
             let last = i + 2 == n;
-            // Channel from the obstacles.
-            let (mut raw_lo, mut raw_hi) = (0.0f32, canvas);
-            let (mut clo, mut chi) = (0.0f32, canvas);
+            // Channel from the obstacles within REACH.
+            let (mut raw_lo, mut raw_hi) = ((pos - REACH).max(0.0), (pos + REACH).min(canvas));
+            let (mut clo, mut chi) = (raw_lo, raw_hi);
             let mut pinned = false;
-            for o in obstacles {
+            let strip = if vertical {
+                Rect::new(raw_lo, a0 - 0.5, raw_hi - raw_lo, a1 - a0 + 1.0)
+            } else {
+                Rect::new(a0 - 0.5, raw_lo, a1 - a0 + 1.0, raw_hi - raw_lo)
+            };
+            index.any(&strip, |_, &ok| {
+                let o = &obstacles[ok];
                 if o.a0 > a1 + 0.5 || o.a1 < a0 - 0.5 {
-                    continue;
+                    return false;
                 }
                 let own = o
                     .owner
                     .is_some_and(|e| (first || last) && (e == link.from || e == link.to));
                 if own {
-                    continue;
+                    return false;
                 }
                 if o.hi <= pos + 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
                     raw_lo = raw_lo.max(o.hi);
@@ -277,7 +296,8 @@ fn nudge_axis(
                 } else {
                     pinned = true;
                 }
-            }
+                false
+            });
             if clo > chi {
                 let mid = (raw_lo + raw_hi) / 2.0;
                 (clo, chi) = (mid, mid);

@@ -364,7 +364,7 @@ impl<'a> Router<'a> {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { window, sparse } = &mut *scratch;
         // A grid small enough is searched in one window over all of it (no restarts).
-        let margins: &[usize] = if nx * ny <= 1 << 20 {
+        let margins: &[usize] = if nx * ny <= 1 << 17 {
             &[usize::MAX / 4]
         } else {
             &[16, 128]
