@@ -711,7 +711,9 @@ trait States {
 }
 
 /// Dense search state for a rectangle of grid points; an entry counts only when its stamp
-/// is the current search's, so nothing is cleared between searches.
+/// is the current search's, so nothing is cleared between searches. The arrays are
+/// allocated zeroed (the system hands out untouched pages), so a search pays only for the
+/// part of a big window it reaches.
 #[derive(Default)]
 struct Window {
     nx: usize,
@@ -719,7 +721,9 @@ struct Window {
     j0: usize,
     w: usize,
     h: usize,
-    best: Vec<(f32, u8)>,
+    /// Best cost (f32 bits) and predecessor heading.
+    cost: Vec<u32>,
+    prev: Vec<u8>,
     stamp: Vec<u32>,
     gen: u32,
 }
@@ -730,8 +734,9 @@ impl Window {
         (self.nx, self.i0, self.j0, self.w, self.h) = (nx, i0, j0, w, h);
         let n = w * h * 4;
         if self.stamp.len() < n {
-            self.best.resize(n, (f32::INFINITY, NO_PREV));
-            self.stamp.resize(n, 0);
+            self.cost = vec![0; n];
+            self.prev = vec![0; n];
+            self.stamp = vec![0; n];
         }
         self.gen = self.gen.wrapping_add(1);
         if self.gen == 0 {
@@ -752,14 +757,15 @@ impl States for Window {
     fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8) {
         let a = self.at(i, j, d);
         if self.stamp[a] == self.gen {
-            self.best[a]
+            (f32::from_bits(self.cost[a]), self.prev[a])
         } else {
             (f32::INFINITY, NO_PREV)
         }
     }
     fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8) {
         let a = self.at(i, j, d);
-        self.best[a] = (cost, prev);
+        self.cost[a] = cost.to_bits();
+        self.prev[a] = prev;
         self.stamp[a] = self.gen;
     }
 }
