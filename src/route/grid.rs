@@ -262,6 +262,10 @@ impl Grid {
                 xs.extend([lr.x - 6.0, lr.right() + 6.0]);
                 ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
                 obstacles.push((lr, Owner::Solid));
+                if e.is_node() {
+                    // Other links keep clear of a node's label as of its icon (grazing).
+                    obstacles.push((t.rect.inflate(NEAR), Owner::Near(EntId(i as u32))));
+                }
             }
         }
         // Overlay labels are text like any other.

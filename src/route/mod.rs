@@ -44,7 +44,7 @@ const GAP: f32 = 8.0;
 /// Distance from a frame side of the grid line in the middle of a 20 px channel.
 const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
-const NEAR: f32 = 6.0;
+const NEAR: f32 = 7.0;
 
 /// One routed link.
 #[derive(Debug, Clone, PartialEq)]

@@ -272,13 +272,25 @@ fn nudge_axis(
             let (mut clo, mut chi) = (raw_lo, raw_hi);
             let mut pinned = false;
             let strip = if vertical {
-                Rect::new(raw_lo, a0 - 0.5, raw_hi - raw_lo, a1 - a0 + 1.0)
+                Rect::new(
+                    raw_lo,
+                    a0 - NODE_CLEAR,
+                    raw_hi - raw_lo,
+                    a1 - a0 + 2.0 * NODE_CLEAR,
+                )
             } else {
-                Rect::new(a0 - 0.5, raw_lo, a1 - a0 + 1.0, raw_hi - raw_lo)
+                Rect::new(
+                    a0 - NODE_CLEAR,
+                    raw_lo,
+                    a1 - a0 + 2.0 * NODE_CLEAR,
+                    raw_hi - raw_lo,
+                )
             };
             index.any(&strip, |_, &ok| {
                 let o = &obstacles[ok];
-                if o.a0 > a1 + 0.5 || o.a1 < a0 - 0.5 {
+                // Within a clearance of its ends too: moving it grows a neighbour there.
+                let m = o.clear.min(NODE_CLEAR);
+                if o.a0 > a1 + m || o.a1 < a0 - m {
                     return false;
                 }
                 let own = o
