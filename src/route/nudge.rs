@@ -55,6 +55,9 @@ struct Obstacle {
     clear: f32,
     /// The node this is the box of (its own links' end segments pass it).
     owner: Option<EntId>,
+    /// For a frame line: the frame (`None` for an overlay, which links may cross), and the
+    /// side its inside lies on (-1 lower, 1 higher).
+    wall: Option<(Option<EntId>, i8)>,
 }
 
 /// One segment: points `i` and `i + 1` of link `link`.
@@ -125,9 +128,10 @@ fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
             a1,
             clear,
             owner,
+            wall: None,
         });
     };
-    let mut frames: Vec<(Rect, Option<Rect>)> = Vec::new();
+    let mut frames: Vec<(Rect, Option<Rect>, Option<EntId>)> = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         let Some(p) = l.boxes.get(i).and_then(|b| b.as_ref()) else {
             continue;
@@ -145,26 +149,26 @@ fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
             if let Some(ic) = p.icon {
                 rect(&mut out, &ic, TITLE_CLEAR, None);
             }
-            frames.push((p.rect, p.label.as_ref().map(|t| t.rect)));
+            frames.push((p.rect, p.label.as_ref().map(|t| t.rect), Some(id)));
         }
     }
     for o in &l.overlays {
         if let Some(t) = &o.placed.label {
             rect(&mut out, &t.rect, TITLE_CLEAR, None);
         }
-        frames.push((o.placed.rect, o.placed.label.as_ref().map(|t| t.rect)));
+        frames.push((o.placed.rect, o.placed.label.as_ref().map(|t| t.rect), None));
     }
     if let Some(t) = &l.title {
         rect(&mut out, &t.rect, TITLE_CLEAR, None);
     }
-    for (r, title) in frames {
+    for (r, title, frame) in frames {
         // The two frame lines parallel to the segments.
         let (sides, a0, a1) = if vertical {
             ([r.x, r.right()], r.y, r.bottom())
         } else {
             ([r.y, r.bottom()], r.x, r.right())
         };
-        for s in sides {
+        for (s, inside) in sides.into_iter().zip([1, -1]) {
             out.push(Obstacle {
                 lo: s,
                 hi: s,
@@ -172,6 +176,7 @@ fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
                 a1,
                 clear: FRAME_CLEAR,
                 owner: None,
+                wall: Some((frame, inside)),
             });
         }
         // The title band: from the top line to the bottom of a title in the top half.
@@ -289,14 +294,31 @@ fn nudge_axis(
             index.any(&strip, |_, &ok| {
                 let o = &obstacles[ok];
                 // Within a clearance of its ends too: moving it grows a neighbour there.
-                let m = o.clear.min(NODE_CLEAR);
-                if o.a0 > a1 + m || o.a1 < a0 - m {
+                let margin = o.clear.min(NODE_CLEAR);
+                if o.a0 > a1 + margin || o.a1 < a0 - margin {
                     return false;
                 }
                 let own = o
                     .owner
                     .is_some_and(|e| (first || last) && (e == link.from || e == link.to));
                 if own {
+                    return false;
+                }
+                // A segment on a frame line may leave it to the outside (and to the inside
+                // too when the link may enter the frame).
+                if let (Some((frame, inside)), true) = (o.wall, (pos - o.lo).abs() < 0.5) {
+                    let may_enter = frame.is_none_or(|f| {
+                        super::contains(m, f, link.from) || super::contains(m, f, link.to)
+                    });
+                    if !may_enter {
+                        if inside > 0 {
+                            raw_hi = raw_hi.min(o.lo);
+                            chi = chi.min(o.lo - o.clear);
+                        } else {
+                            raw_lo = raw_lo.max(o.hi);
+                            clo = clo.max(o.hi + o.clear);
+                        }
+                    }
                     return false;
                 }
                 if o.hi <= pos + 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
