@@ -830,6 +830,87 @@ mod tests {
         }
     }
 
+    fn seg(pos: f32, a0: f32, a1: f32, low_turn: i32, high_turn: i32) -> Seg {
+        Seg {
+            link: 0,
+            i: 0,
+            pos,
+            a0,
+            a1,
+            lo: 0.0,
+            hi: 1000.0,
+            slo: 0.0,
+            shi: 1000.0,
+            target: pos,
+            low_turn,
+            high_turn,
+            rank: 0,
+        }
+    }
+
+    #[test]
+    fn segments_on_one_line_peel_off_to_the_side_they_turn_to() {
+        // Both run from 100 to 200; at the top (low end) `a` turns to the higher side and `b`
+        // to the lower: `a` goes on the higher side.
+        let a = seg(50.0, 100.0, 200.0, 1, 0);
+        let b = seg(50.0, 100.0, 200.0, -1, 0);
+        assert!(side_vote(&a, &b) > 0 && side_vote(&b, &a) < 0);
+        // `b` runs on past the top; `a` stops there and turns to the lower side.
+        let a = seg(50.0, 100.0, 200.0, -1, 0);
+        let b = seg(50.0, 0.0, 200.0, 1, 0);
+        assert!(side_vote(&a, &b) < 0);
+        // Both turn the same way at the same end: no vote from that end.
+        let a = seg(50.0, 100.0, 200.0, 1, 0);
+        let b = seg(50.0, 100.0, 300.0, 1, 0);
+        assert_eq!(side_vote(&a, &b), 0);
+        // Opposite votes at the two ends (an unavoidable crossing) cancel.
+        let a = seg(50.0, 100.0, 200.0, 1, 1);
+        let b = seg(50.0, 0.0, 300.0, 0, 0);
+        assert_eq!(side_vote(&a, &b), 2);
+        let a = seg(50.0, 100.0, 200.0, 1, -1);
+        assert_eq!(side_vote(&a, &b), 0);
+    }
+
+    #[test]
+    fn links_with_the_same_two_ends_are_drawn_apart() {
+        let t = "[regions.r]\ncode = \"us-east-1\"\n\
+                 [nodes.a]\nkind = \"vpn-gateway\"\nin = \"r\"\n\
+                 [nodes.b]\nkind = \"customer-gateway\"\n\
+                 [[links]]\nfrom = \"b\"\nto = \"a\"\nlabel = \"Direct Connect\"\n\
+                 [[links]]\nfrom = \"b\"\nto = \"a\"\nlabel = \"VPN\"\n\
+                 [[links]]\nfrom = \"a\"\nto = \"b\"\n";
+        let d = crate::compile(t).expect("compiles");
+        let r = &d.routes.links;
+        assert_eq!(r.len(), 3);
+        // No two of them share a stretch of one line.
+        for i in 0..3 {
+            for j in i + 1..3 {
+                for s in r[i].points.windows(2) {
+                    for u in r[j].points.windows(2) {
+                        let shared = if s[0].0 == s[1].0 && u[0].0 == u[1].0 {
+                            (s[0].0 - u[0].0).abs() < 8.0
+                                && s[0].1.min(s[1].1) < u[0].1.max(u[1].1)
+                                && u[0].1.min(u[1].1) < s[0].1.max(s[1].1)
+                        } else if s[0].1 == s[1].1 && u[0].1 == u[1].1 {
+                            (s[0].1 - u[0].1).abs() < 8.0
+                                && s[0].0.min(s[1].0) < u[0].0.max(u[1].0)
+                                && u[0].0.min(u[1].0) < s[0].0.max(s[1].0)
+                        } else {
+                            false
+                        };
+                        assert!(!shared, "links {i} and {j} run closer than 8 px: {r:?}");
+                    }
+                }
+            }
+        }
+        // Each labelled one has its own label.
+        assert!(r[0].label.is_some() && r[1].label.is_some());
+        assert_ne!(
+            r[0].label.as_ref().unwrap().rect,
+            r[1].label.as_ref().unwrap().rect
+        );
+    }
+
     #[test]
     fn solve_centres_a_pair_on_a_shared_target() {
         let v = [var(0.0, 50.0, 0.0, 100.0), var(8.0, 50.0, 0.0, 100.0)];
