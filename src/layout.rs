@@ -50,7 +50,7 @@ const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
 const MARGIN: f32 = 24.0;
 /// The height of the title band inside the top of an overlay box.
-const OVERLAY_TITLE: f32 = 22.0;
+const OVERLAY_TITLE: f32 = 34.0;
 /// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
 pub const EDGE: f32 = 8.0;
 const SUBNET_CHANNEL: f32 = 6.0;

@@ -29,14 +29,7 @@ const CHECKED_BLEMISHES: [BlemishKind; 6] = [
 
 /// Checked blemishes still present, each with where and why: (file name, kind, link, reason).
 /// Each is checked to be still there, so a fix must remove its line.
-const KNOWN_BLEMISHES: [(&str, BlemishKind, &str, &str); 3] = [
-    (
-        "three-tier.toml",
-        BlemishKind::BorderHugging,
-        "alb->web-1",
-        "the ALB band sits right above the Auto Scaling group's title: the link enters the \
-         overlay through its 22 px title band, the only way in from the band (placement, #12)",
-    ),
+const KNOWN_BLEMISHES: [(&str, BlemishKind, &str, &str); 2] = [
     (
         "microservices.toml",
         BlemishKind::BorderHugging,
