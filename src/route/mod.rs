@@ -38,7 +38,7 @@ const CLEAR: f32 = 14.0;
 const BEND: f32 = 40.0;
 /// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
 const HUG: f32 = 2.0;
-const HUG_DIST: f32 = 9.5;
+const HUG_DIST: f32 = 12.0;
 /// The least gap between parallel links that share neither end.
 const GAP: f32 = 8.0;
 /// Distance from a frame side of the grid line in the middle of a 20 px channel.

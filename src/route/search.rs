@@ -143,7 +143,14 @@ struct Router<'a> {
     /// Groups the current link may enter: those whose stamp is `open_gen`.
     open_stamp: Vec<u32>,
     open_gen: u32,
+    /// The innermost group holding both ends of the current link, if any: leaving it costs
+    /// [`EXCURSION`] (and so does coming back).
+    common: Option<EntId>,
 }
+
+/// Cost of crossing the frame of the innermost group that holds both ends of a link (an
+/// excursion out of it and back costs twice this).
+const EXCURSION: f32 = 300.0;
 
 /// The links using each grid edge: one bit per edge says whether any does; the links of a
 /// used edge are a list threaded through one array (newest first), so an edge costs a map
@@ -218,6 +225,7 @@ impl<'a> Router<'a> {
             port_use: HashMap::new(),
             open_stamp: vec![0; m.entities.len()],
             open_gen: 0,
+            common: None,
         }
     }
 
@@ -252,6 +260,8 @@ impl<'a> Router<'a> {
         self.path.clear();
         self.reads = None;
         self.open_groups(from, to);
+        let m = self.m;
+        self.common = m.ancestors(from).find(|&g| super::contains(m, g, to));
         let starts = ports(self.m, self.l, from, to);
         let goals = ports(self.m, self.l, to, from);
         self.expanded.set(None);
@@ -535,7 +545,8 @@ impl<'a> Router<'a> {
                 } else {
                     g.vedge(i, j.min(nj))
                 };
-                if g.blockers(e).iter().any(|&o| !open(o)) {
+                let blockers = g.blockers(e);
+                if blockers.iter().any(|&o| !open(o)) {
                     continue;
                 }
                 if !best.holds(ni, nj) {
@@ -546,6 +557,14 @@ impl<'a> Router<'a> {
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
                 if g.hugs(e) {
                     cost *= HUG;
+                }
+                if let Some(c) = self.common {
+                    if blockers
+                        .iter()
+                        .any(|&o| matches!(g.owners[o as usize], Owner::Group(x) if x == c))
+                    {
+                        cost += EXCURSION;
+                    }
                 }
                 // A link a hair away, on a parallel line: as good as sharing the edge.
                 if used.near.users(e).any(|u| u != k && !self.shares_end(k, u)) {
