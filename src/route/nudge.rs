@@ -386,8 +386,15 @@ fn nudge_axis(
                 }
             }
             let zigzag = far.len() == 2 && (far[0] - pos) * (far[1] - pos) < 0.0;
+            // A neighbour before it shorter than 2 px is a jog (ends a pixel apart): the
+            // segment wants to line up with the segment before that, straightening the link.
+            let jog = (!first)
+                .then(|| across(pts[i - 1], vertical))
+                .filter(|&f| (f - pos).abs() < 2.0 && f >= hlo && f <= hhi);
             let target = if pinned {
                 pos
+            } else if let Some(f) = jog {
+                f
             } else if zigzag && hlo <= hhi {
                 (hlo + hhi) / 2.0
             } else {
@@ -909,6 +916,29 @@ mod tests {
             r[0].label.as_ref().unwrap().rect,
             r[1].label.as_ref().unwrap().rect
         );
+    }
+
+    #[test]
+    fn a_one_pixel_jog_is_straightened() {
+        // n1 and n2 are laid out a pixel apart in height: the search's path from one to the
+        // other has a 1 px step, which nudging lines up.
+        let t = "[diagram]\ndirection = \"right\"\n[regions.r]\ncode = \"us-east-1\"\n\
+                 zones = [\"a\", \"b\", \"c\"]\n[groups.g0]\nkind = \"generic\"\nin = \"r\"\n\
+                 [nodes.n0]\nkind = \"ec2\"\nin = \"r\"\n[nodes.n1]\nkind = \"ec2\"\nin = \"r\"\n\
+                 [nodes.n2]\nkind = \"ec2\"\nin = \"g0\"\n[nodes.out0]\nkind = \"users\"\n\
+                 [groups.sg]\nkind = \"security-group\"\nspan = [\"n0\", \"out0\"]\n\
+                 [[links]]\nfrom = \"n0\"\nto = \"n1\"\n[[links]]\nfrom = \"n0\"\nto = \"out0\"\n\
+                 [[links]]\nfrom = \"n1\"\nto = \"n2\"\n[[links]]\nfrom = \"out0\"\nto = \"n2\"\n\
+                 [[links]]\nfrom = \"out0\"\nto = \"n0\"\n";
+        let d = crate::compile(t).expect("compiles");
+        let k = d
+            .model
+            .links
+            .iter()
+            .position(|l| d.model.get(l.from).id == "n1" && d.model.get(l.to).id == "n2")
+            .expect("n1 -> n2");
+        let pts = &d.routes.links[k].points;
+        assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
     }
 
     #[test]
