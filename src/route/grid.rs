@@ -67,7 +67,6 @@ impl Grid {
 
     /// Marks the edges that run alongside a side of frame `r`, closer to it than [`HUG_DIST`].
     pub(super) fn mark_hugs(&mut self, r: &Rect) {
-        let (nx, ny) = (self.nx(), self.ny());
         let near = |v: &[f32], at: f32| {
             (
                 v.partition_point(|&x| x <= at - HUG_DIST),
@@ -79,24 +78,14 @@ impl Grid {
         let i1 = self.xs.partition_point(|&x| x <= r.right());
         for side in [r.y, r.bottom()] {
             let (j0, j1) = near(&self.ys, side);
-            for j in j0..j1.min(ny) {
-                for i in i0..i1.min(nx).saturating_sub(1) {
-                    let e = self.hedge(i, j);
-                    self.hug[e / 64] |= 1 << (e % 64);
-                }
-            }
+            self.mark_costly(true, i0..i1, j0..j1);
         }
         // Vertical edges near the left and right sides, within the y range.
         let j0 = self.ys.partition_point(|&y| y < r.y);
         let j1 = self.ys.partition_point(|&y| y <= r.bottom());
         for side in [r.x, r.right()] {
             let (i0, i1) = near(&self.xs, side);
-            for i in i0..i1.min(nx) {
-                for j in j0..j1.min(ny).saturating_sub(1) {
-                    let e = self.vedge(i, j);
-                    self.hug[e / 64] |= 1 << (e % 64);
-                }
-            }
+            self.mark_costly(false, i0..i1, j0..j1);
         }
     }
 
@@ -107,9 +96,37 @@ impl Grid {
         let i1 = self.xs.partition_point(|&x| x <= r.right());
         let j0 = self.ys.partition_point(|&y| y <= r.y);
         let j1 = self.ys.partition_point(|&y| y < r.bottom());
-        for j in j0..j1.min(self.ny()) {
-            for i in i0..i1.min(self.nx()).saturating_sub(1) {
-                let e = self.hedge(i, j);
+        self.mark_costly(true, i0..i1, j0..j1);
+    }
+
+    /// Sets the `hug` bit of the edges between grid points `is` × `js`: horizontal edges on
+    /// rows `js` from column to column within `is`, or vertical edges on columns `is` from row
+    /// to row within `js`.
+    fn mark_costly(
+        &mut self,
+        horizontal: bool,
+        is: std::ops::Range<usize>,
+        js: std::ops::Range<usize>,
+    ) {
+        let (nx, ny) = (self.nx(), self.ny());
+        let (is, js) = if horizontal {
+            (
+                is.start..is.end.min(nx).saturating_sub(1),
+                js.start..js.end.min(ny),
+            )
+        } else {
+            (
+                is.start..is.end.min(nx),
+                js.start..js.end.min(ny).saturating_sub(1),
+            )
+        };
+        for j in js {
+            for i in is.clone() {
+                let e = if horizontal {
+                    self.hedge(i, j)
+                } else {
+                    self.vedge(i, j)
+                };
                 self.hug[e / 64] |= 1 << (e % 64);
             }
         }
@@ -230,8 +247,8 @@ impl Grid {
                     xs.extend([r.x + r.w / 4.0, r.x + 3.0 * r.w / 4.0]);
                 }
             } else {
-                // Lines CLEAR from each side, and the middle of a 20 px channel between
-                // nested frames (HUG_DIST from both).
+                // Lines CLEAR and CHANNEL from each side, inside and out: tracks for links
+                // beside a frame (nudging then centres them in their channel).
                 xs.extend([
                     r.x - CLEAR,
                     r.x - CHANNEL,

@@ -34,6 +34,8 @@ const INDEX_CELL: f32 = 128.0;
 
 /// Font size of link labels.
 pub const LINK_LABEL_SIZE: f32 = 12.0;
+/// Distance from a box side of the grid lines beside it; also the clearance nudging keeps
+/// from frame lines (quality.md counts a link closer than 14 px as hugging the frame).
 const CLEAR: f32 = 14.0;
 const BEND: f32 = 40.0;
 /// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
@@ -41,7 +43,7 @@ const HUG: f32 = 2.0;
 const HUG_DIST: f32 = 12.0;
 /// The least gap between parallel links that share neither end.
 const GAP: f32 = 8.0;
-/// Distance from a frame side of the grid line in the middle of a 20 px channel.
+/// Distance from a frame side of a second grid line beside it (a second track).
 const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
 const NEAR: f32 = 7.0;

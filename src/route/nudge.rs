@@ -34,7 +34,7 @@ use crate::spatial::RectIndex;
 /// The gap kept between parallel segments where the channel has room.
 pub const SEP: f32 = 12.0;
 /// Clearance kept from frame lines (groups, zone columns, overlays).
-const FRAME_CLEAR: f32 = 14.0;
+const FRAME_CLEAR: f32 = super::CLEAR;
 /// Clearance kept from nodes and their labels.
 const NODE_CLEAR: f32 = 8.0;
 /// Clearance kept from titles and title bands.
@@ -894,17 +894,19 @@ mod tests {
             for j in i + 1..3 {
                 for s in r[i].points.windows(2) {
                     for u in r[j].points.windows(2) {
-                        let shared = if s[0].0 == s[1].0 && u[0].0 == u[1].0 {
-                            (s[0].0 - u[0].0).abs() < 8.0
-                                && s[0].1.min(s[1].1) < u[0].1.max(u[1].1)
-                                && u[0].1.min(u[1].1) < s[0].1.max(s[1].1)
-                        } else if s[0].1 == s[1].1 && u[0].1 == u[1].1 {
-                            (s[0].1 - u[0].1).abs() < 8.0
-                                && s[0].0.min(s[1].0) < u[0].0.max(u[1].0)
-                                && u[0].0.min(u[1].0) < s[0].0.max(s[1].0)
+                        // Parallel, closer than 8 px, overlapping along: in x for vertical
+                        // pairs, in y for horizontal ones (coordinates swapped).
+                        let swap = |p: Point| (p.1, p.0);
+                        let (s, u) = if s[0].0 == s[1].0 && u[0].0 == u[1].0 {
+                            ([s[0], s[1]], [u[0], u[1]])
                         } else {
-                            false
+                            ([swap(s[0]), swap(s[1])], [swap(u[0]), swap(u[1])])
                         };
+                        let shared = s[0].0 == s[1].0
+                            && u[0].0 == u[1].0
+                            && (s[0].0 - u[0].0).abs() < 8.0
+                            && s[0].1.min(s[1].1) < u[0].1.max(u[1].1)
+                            && u[0].1.min(u[1].1) < s[0].1.max(s[1].1);
                         assert!(!shared, "links {i} and {j} run closer than 8 px: {r:?}");
                     }
                 }
