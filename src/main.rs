@@ -896,7 +896,7 @@ fn cmd_render(cmd: RenderCmd) -> ExitCode {
     let start = Instant::now();
     let outcomes = batch::run(
         &found.inputs,
-        batch::jobs(cmd.jobs.jobs),
+        cmd.jobs.jobs,
         &p,
         progress_allowed(&args.common).then_some(if s.check { "checking" } else { "rendering" }),
         |input, p| {
@@ -1019,7 +1019,7 @@ fn cmd_check(args: CheckArgs) -> ExitCode {
     let start = Instant::now();
     let outcomes = batch::run(
         &found.inputs,
-        batch::jobs(args.jobs.jobs),
+        args.jobs.jobs,
         &p,
         progress_allowed(&args.common).then_some("checking"),
         |input, p| {

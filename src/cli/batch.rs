@@ -28,13 +28,13 @@ fn progress_delay() -> Duration {
         .map_or(PROGRESS_DELAY, Duration::from_millis)
 }
 
-/// Runs `f` on every input with `jobs` threads and returns the outcomes in input order.
+/// Runs `f` on every input with `jobs` threads (see [`jobs`]) and returns the outcomes in input order.
 /// Each call prints through a buffered printer; its messages are printed once every earlier
 /// input's have been. With `progress` (the verb it shows, e.g. "rendering"), a bar on stderr
 /// counts finished specs once the batch has run for half a second (never for a single spec).
 pub(crate) fn run<F>(
     inputs: &[Input],
-    jobs: usize,
+    jobs: Option<u16>,
     p: &Printer,
     progress: Option<&str>,
     f: F,
@@ -43,7 +43,14 @@ where
     F: Fn(&Input, &Printer) -> Outcome + Sync,
 {
     let n = inputs.len();
-    let threads = jobs.clamp(1, n.max(1));
+    if n == 1 {
+        // One spec: on this thread (no thread to start, no second allocator arena to fault in).
+        let bp = p.buffered();
+        let out = f(&inputs[0], &bp);
+        p.emit(bp.take());
+        return vec![out];
+    }
+    let threads = self::jobs(jobs).clamp(1, n.max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Outcome, Vec<(Stream, String)>)>();
     let bar = progress.filter(|_| n > 1).map(|verb| {

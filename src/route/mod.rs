@@ -7,8 +7,8 @@
 //!
 //! 1. [`ports`]: the ends: candidate ports on each end's box sides, with their costs.
 //! 2. [`grid`]: the obstacles and the sparse orthogonal grid over them: lines just outside
-//!    and just inside every box, through every port, and halfway between neighbouring lines;
-//!    which grid edges enter which obstacle.
+//!    and just inside every box and through every port; which grid edges enter which
+//!    obstacle.
 //! 3. [`search`]: per link, A* over (grid point, heading) with a bend penalty, from the ports
 //!    of the source to those of the target.
 //! 4. [`simplify`]: polylines without collinear points or sub-pixel jogs.
@@ -43,8 +43,6 @@ const HUG: f32 = 2.0;
 const HUG_DIST: f32 = 12.0;
 /// The least gap between parallel links that share neither end.
 const GAP: f32 = 8.0;
-/// Distance from a frame side of a second grid line beside it (a second track).
-const CHANNEL: f32 = 10.0;
 /// Links keep this far from nodes they do not end at.
 const NEAR: f32 = 7.0;
 
@@ -69,15 +67,30 @@ fn snap(v: f32) -> f32 {
 
 /// Routes every link of the model.
 pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
+    route_timed(m, l, text).0
+}
+
+/// How long each step of [`route`] took (for `examples/timing` and docs/performance.md).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepTimes {
+    pub grid: std::time::Duration,
+    pub search: std::time::Duration,
+    pub nudge: std::time::Duration,
+    pub labels: std::time::Duration,
+}
+
+/// [`route`], with the time each step took.
+pub fn route_timed(m: &Model, l: &Layout, text: &dyn Measure) -> (Routes, StepTimes) {
+    let t0 = std::time::Instant::now();
     let grid = grid::Grid::build(m, l);
-    let two = std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
-    let mut points = search::route_all(
-        m,
-        l,
-        &grid,
-        two && m.links.len() >= search::PARALLEL_MIN_LINKS,
-    );
+    let t1 = std::time::Instant::now();
+    // (Asking for the number of cores reads files; only when it matters.)
+    let parallel = m.links.len() >= search::PARALLEL_MIN_LINKS
+        && std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
+    let mut points = search::route_all(m, l, &grid, parallel);
+    let t2 = std::time::Instant::now();
     nudge::nudge(m, l, &mut points);
+    let t3 = std::time::Instant::now();
     let mut out = Routes {
         links: points
             .into_iter()
@@ -90,7 +103,14 @@ pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
             .collect(),
     };
     labels::place_labels(m, l, text, &mut out);
-    out
+    let t4 = std::time::Instant::now();
+    let times = StepTimes {
+        grid: t1 - t0,
+        search: t2 - t1,
+        nudge: t3 - t2,
+        labels: t4 - t3,
+    };
+    (out, times)
 }
 
 /// True when group `g` holds entity `e`: an ancestor of it, or (for a spanning node) one of

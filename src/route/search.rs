@@ -138,6 +138,8 @@ struct Router<'a> {
     expanded: std::cell::Cell<Option<(usize, usize, usize, usize)>>,
     scratch: std::cell::RefCell<Scratch>,
     heap: std::cell::RefCell<Queue>,
+    /// Per obstacle, what the current search may do with it (see [`Router::search`]).
+    pass: std::cell::RefCell<Vec<u8>>,
     /// Links that used each port point, per entity.
     port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
     /// Groups the current link may enter: those whose stamp is `open_gen`.
@@ -211,6 +213,20 @@ impl EdgeUsers {
     }
 }
 
+thread_local! {
+    /// A finished router's search state, for the next router on the thread (a render loop,
+    /// watch mode, tests): its arrays are already faulted in.
+    static SPARE: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+    static SPARE_QUEUE: std::cell::Cell<Option<Queue>> = const { std::cell::Cell::new(None) };
+}
+
+impl Drop for Router<'_> {
+    fn drop(&mut self) {
+        SPARE.set(Some(std::mem::take(self.scratch.get_mut())));
+        SPARE_QUEUE.set(Some(std::mem::take(self.heap.get_mut())));
+    }
+}
+
 impl<'a> Router<'a> {
     fn new(m: &'a Model, l: &'a Layout, grid: &'a Grid) -> Router<'a> {
         Router {
@@ -220,8 +236,9 @@ impl<'a> Router<'a> {
             path: Vec::new(),
             reads: None,
             expanded: std::cell::Cell::new(None),
-            scratch: std::cell::RefCell::new(Scratch::default()),
-            heap: std::cell::RefCell::new(Queue::default()),
+            scratch: std::cell::RefCell::new(SPARE.take().unwrap_or_default()),
+            heap: std::cell::RefCell::new(SPARE_QUEUE.take().unwrap_or_default()),
+            pass: std::cell::RefCell::new(Vec::new()),
             port_use: HashMap::new(),
             open_stamp: vec![0; m.entities.len()],
             open_gen: 0,
@@ -383,7 +400,7 @@ impl<'a> Router<'a> {
         for &margin in margins {
             let (wi0, wj0) = (i0.saturating_sub(margin), j0.saturating_sub(margin));
             let (wi1, wj1) = ((i1 + margin).min(nx - 1), (j1 + margin).min(ny - 1));
-            window.reset(nx, wi0, wj0, wi1 - wi0 + 1, wj1 - wj0 + 1);
+            window.reset(wi0, wj0, wi1 - wi0 + 1, wj1 - wj0 + 1);
             if let Ok(path) = self.search(k, from, to, starts, goals, used, strict, window) {
                 return path;
             }
@@ -415,12 +432,26 @@ impl<'a> Router<'a> {
         let (nx, ny) = (g.nx(), g.ny());
         // Which obstacles this link may cross: groups holding one of its ends (stamped by
         // `open_groups`), the clearance around its own ends.
-        let open = |o: u32| match g.owners[o as usize] {
-            Owner::Solid => false,
-            Owner::Group(grp) => self.open_stamp[grp.index()] == self.open_gen,
-            Owner::Near(n) => n == from || n == to,
-        };
-        let state = |i: usize, j: usize, d: usize| (j * nx + i) * 4 + d;
+        // Per obstacle: CLOSED when this link may not cross it, COMMON when it is the frame
+        // of the innermost group holding both ends.
+        const CLOSED: u8 = 1;
+        const COMMON: u8 = 2;
+        let mut pass = self.pass.borrow_mut();
+        pass.clear();
+        pass.extend(g.owners.iter().map(|o| match *o {
+            Owner::Solid => CLOSED,
+            Owner::Group(grp) => {
+                let open = self.open_stamp[grp.index()] == self.open_gen;
+                (!open as u8) | if self.common == Some(grp) { COMMON } else { 0 }
+            }
+            Owner::Near(n) => (n != from && n != to) as u8,
+        }));
+        let pass = &*pass;
+        // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
+        let bits = usize::BITS - (nx - 1).leading_zeros();
+        let mask = (1usize << bits) - 1;
+        let state = |i: usize, j: usize, d: usize| ((j << bits | i) << 2) | d;
+        let point = |s: usize| ((s >> 2) & mask, s >> (2 + bits));
         let mut heap = std::mem::take(&mut *self.heap.borrow_mut());
         // Goals: (state, extra cost), the state carrying the required final heading.
         let mut goal_at: Vec<(usize, f32)> = Vec::new();
@@ -441,35 +472,61 @@ impl<'a> Router<'a> {
         if goal_at.is_empty() {
             return Ok(None);
         }
+        // The box of goal points in grid indices (i0, i1, j0, j1).
+        let gbox = goal_at
+            .iter()
+            .fold((usize::MAX, 0, usize::MAX, 0), |b, &(gs, _)| {
+                let (i, j) = point(gs);
+                (b.0.min(i), b.1.max(i), b.2.min(j), b.3.max(j))
+            });
         // Manhattan distance to the box of the goal ports, plus a bend for each turn the
         // heading `d` still needs to face that box (a lower bound: turning back takes two,
         // since there are no U-turns).
-        let h = |i: usize, j: usize, d: usize| {
-            let x = g.xs[i];
-            let y = g.ys[j];
-            let dist = (gx0 - x).max(0.0).max(x - gx1) + (gy0 - y).max(0.0).max(y - gy1);
-            let need = |v: f32, lo: f32, hi: f32| {
-                if v < lo {
-                    1
-                } else if v > hi {
-                    -1
-                } else {
-                    0
-                }
-            };
-            let (nx_, ny_) = (need(x, gx0, gx1), need(y, gy0, gy1));
-            let (dx, dy) = DIRS[d];
-            // Along the heading's axis: behind means two turns; across it: one.
-            let (along, across) = if dy == 0 { (nx_, ny_) } else { (ny_, nx_) };
-            let ahead = if dy == 0 { dx } else { dy };
-            let turns = if along != 0 && along != ahead {
-                2
-            } else if across != 0 {
+        // (Precomputed per column and per row: the distance to the box along that axis and
+        // which way the box lies; per heading and those two ways: the bends still needed.)
+        let need = |v: f32, lo: f32, hi: f32| {
+            if v < lo {
                 1
+            } else if v > hi {
+                -1
             } else {
                 0
-            };
-            dist + BEND * turns as f32
+            }
+        };
+        let axis = |lines: &[f32], lo: f32, hi: f32| -> Vec<(f32, usize)> {
+            lines
+                .iter()
+                .map(|&v| {
+                    (
+                        (lo - v).max(0.0).max(v - hi),
+                        (need(v, lo, hi) + 1) as usize,
+                    )
+                })
+                .collect()
+        };
+        let (cols, rows) = (axis(&g.xs, gx0, gx1), axis(&g.ys, gy0, gy1));
+        let mut bends = [[[0f32; 3]; 3]; 4];
+        for (d, &(dx, dy)) in DIRS.iter().enumerate() {
+            for (a, row) in bends[d].iter_mut().enumerate() {
+                for (b, cell) in row.iter_mut().enumerate() {
+                    let (nx_, ny_) = (a as i32 - 1, b as i32 - 1);
+                    // Along the heading's axis: behind means two turns; across it: one.
+                    let (along, across) = if dy == 0 { (nx_, ny_) } else { (ny_, nx_) };
+                    let ahead = if dy == 0 { dx } else { dy };
+                    let turns = if along != 0 && along != ahead {
+                        2
+                    } else if across != 0 {
+                        1
+                    } else {
+                        0
+                    };
+                    *cell = BEND * turns as f32;
+                }
+            }
+        }
+        let h = |i: usize, j: usize, d: usize| {
+            let ((cx, wx), (cy, wy)) = (cols[i], rows[j]);
+            cx + cy + bends[d][wx][wy]
         };
         // Queue keys are costs quantised to 1/16 px; ties break on the state.
         let key = |c: f32| (c * 16.0) as u64;
@@ -517,15 +574,16 @@ impl<'a> Router<'a> {
             if (f as f32) / 16.0 >= done_cost {
                 break;
             }
-            let d = s % 4;
-            let p = s / 4;
-            let (i, j) = (p % nx, p / nx);
+            let d = s & 3;
+            let (i, j) = point(s);
             (ei0, ei1, ej0, ej1) = (ei0.min(i), ei1.max(i), ej0.min(j), ej1.max(j));
             let c = best.get(i, j, d).0;
             if ((c + h(i, j, d)) * 16.0) as u64 > f + 1 {
                 continue;
             }
-            for &(gs, extra) in &goal_at {
+            let at_goal_box = i.wrapping_sub(gbox.0) <= gbox.1 - gbox.0
+                && j.wrapping_sub(gbox.2) <= gbox.3 - gbox.2;
+            for &(gs, extra) in goal_at.iter().filter(|_| at_goal_box) {
                 if gs == s && c + extra < done_cost {
                     done_cost = c + extra;
                     done = Some(s);
@@ -547,7 +605,8 @@ impl<'a> Router<'a> {
                     g.vedge(i, j.min(nj))
                 };
                 let blockers = g.blockers(e);
-                if blockers.iter().any(|&o| !open(o)) {
+                let flags = blockers.iter().fold(0, |f, &o| f | pass[o as usize]);
+                if flags & CLOSED != 0 {
                     continue;
                 }
                 if !best.holds(ni, nj) {
@@ -559,13 +618,8 @@ impl<'a> Router<'a> {
                 if g.hugs(e) {
                     cost *= HUG;
                 }
-                if let Some(c) = self.common {
-                    if blockers
-                        .iter()
-                        .any(|&o| matches!(g.owners[o as usize], Owner::Group(x) if x == c))
-                    {
-                        cost += EXCURSION;
-                    }
+                if flags & COMMON != 0 {
+                    cost += EXCURSION;
                 }
                 // A link a hair away, on a parallel line: as good as sharing the edge.
                 if used.near.users(e).any(|u| u != k && !self.shares_end(k, u)) {
@@ -602,7 +656,7 @@ impl<'a> Router<'a> {
         };
         // Walk back: a state's heading is the step that reached it; its entry holds the
         // heading before that step.
-        let (mut i, mut j, mut d) = ((s / 4) % nx, (s / 4) / nx, s % 4);
+        let ((mut i, mut j), mut d) = (point(s), s & 3);
         let mut path = Vec::new();
         loop {
             path.push((i, j));
@@ -653,7 +707,8 @@ const NO_PREV: u8 = u8::MAX;
 /// The A* queue: entries are (key, state), popped smallest key first, ties newest first
 /// (ties between a bucket and the heap go to the bucket). Keys from a little below the
 /// cheapest start go into one bucket per key value (a search's keys span a few thousand
-/// values); any other key goes into a heap. Popping takes the smaller of the two minima.
+/// values), each bucket a list threaded through one array (no allocation per bucket); any
+/// other key goes into a heap. Popping takes the smaller of the two minima.
 #[derive(Default)]
 struct Queue {
     base: u64,
@@ -661,7 +716,10 @@ struct Queue {
     cur: usize,
     /// One past the highest bucket used in this search.
     top: usize,
-    buckets: Vec<Vec<usize>>,
+    /// Per bucket: the index in `nodes` of its newest entry, or `u32::MAX`.
+    heads: Vec<u32>,
+    /// (state, index of the next older entry of the same bucket or `u32::MAX`).
+    nodes: Vec<(u32, u32)>,
     /// Entries outside the buckets' range, as (key << 64) | state.
     other: std::collections::BinaryHeap<std::cmp::Reverse<u128>>,
     /// Entries in the buckets.
@@ -673,42 +731,47 @@ const BUCKETS: u64 = 1 << 17;
 impl Queue {
     /// Empties the queue; keys from `base` on go into buckets.
     fn reset(&mut self, base: u64) {
-        for b in &mut self.buckets[..self.top] {
-            b.clear();
-        }
+        let top = self.top.min(self.heads.len());
+        self.heads[..top].fill(u32::MAX);
+        self.nodes.clear();
         self.other.clear();
         (self.base, self.cur, self.top, self.len) = (base, usize::MAX, 0, 0);
     }
 
+    #[inline]
     fn push(&mut self, key: u64, s: usize) {
-        if key < self.base || key - self.base >= BUCKETS {
+        if key < self.base || key - self.base >= BUCKETS || s >= u32::MAX as usize {
             self.other
                 .push(std::cmp::Reverse(((key as u128) << 64) | s as u128));
             return;
         }
         let k = (key - self.base) as usize;
-        if k >= self.buckets.len() {
-            self.buckets.resize_with(k + 1, Vec::new);
+        if k >= self.heads.len() {
+            self.heads.resize((k + 1).next_power_of_two(), u32::MAX);
         }
-        self.buckets[k].push(s);
+        let at = self.nodes.len() as u32;
+        self.nodes.push((s as u32, self.heads[k]));
+        self.heads[k] = at;
         self.top = self.top.max(k + 1);
         self.cur = self.cur.min(k);
         self.len += 1;
     }
 
+    #[inline]
     fn pop(&mut self) -> Option<(u64, usize)> {
         let other = self.other.peek().map(|r| (r.0 >> 64) as u64);
         if self.len > 0 {
-            while self.buckets[self.cur].is_empty() {
+            while self.heads[self.cur] == u32::MAX {
                 self.cur += 1;
             }
             let k = self.base + self.cur as u64;
             if other.is_none_or(|o| k <= o) {
                 // Newest first among equal keys: the search goes deep along a plateau of
                 // equal-cost routes instead of widening it.
-                let s = self.buckets[self.cur].pop().expect("non-empty bucket");
+                let (s, next) = self.nodes[self.heads[self.cur] as usize];
+                self.heads[self.cur] = next;
                 self.len -= 1;
-                return Some((k, s));
+                return Some((k, s as usize));
             }
         }
         self.other
@@ -730,63 +793,66 @@ trait States {
     fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8);
 }
 
-/// Dense search state for a rectangle of grid points; an entry counts only when its stamp
-/// is the current search's, so nothing is cleared between searches. The arrays are
-/// allocated zeroed (the system hands out untouched pages), so a search pays only for the
-/// part of a big window it reaches.
+/// Dense search state for a rectangle of grid points, one word per state: the best cost's
+/// bits, the predecessor heading (3 bits) and the search's stamp (29 bits). An entry counts
+/// only when its stamp is the current search's, so nothing is cleared between searches. The
+/// array is allocated zeroed (the system hands out untouched pages), so a search pays only
+/// for the part of a big window it reaches.
 #[derive(Default)]
 struct Window {
-    nx: usize,
     i0: usize,
     j0: usize,
     w: usize,
     h: usize,
-    /// Best cost (f32 bits) and predecessor heading.
-    cost: Vec<u32>,
-    prev: Vec<u8>,
-    stamp: Vec<u32>,
-    gen: u32,
+    cells: Vec<u64>,
+    gen: u64,
 }
 
+/// Stamps of [`Window`] entries take the bits above the cost and heading.
+const GEN_BITS: u32 = 29;
+
 impl Window {
-    /// Starts a search over points `i0..i0 + w` × `j0..j0 + h` of a grid `nx` points wide.
-    fn reset(&mut self, nx: usize, i0: usize, j0: usize, w: usize, h: usize) {
-        (self.nx, self.i0, self.j0, self.w, self.h) = (nx, i0, j0, w, h);
+    /// Starts a search over points `i0..i0 + w` × `j0..j0 + h`.
+    fn reset(&mut self, i0: usize, j0: usize, w: usize, h: usize) {
+        (self.i0, self.j0, self.w, self.h) = (i0, j0, w, h);
         let n = w * h * 4;
-        if self.stamp.len() < n {
-            self.cost = vec![0; n];
-            self.prev = vec![0; n];
-            self.stamp = vec![0; n];
+        if self.cells.len() < n {
+            self.cells = vec![0; n];
         }
-        self.gen = self.gen.wrapping_add(1);
-        if self.gen == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+        self.gen += 1;
+        if self.gen >= 1 << GEN_BITS {
+            self.cells.iter_mut().for_each(|c| *c = 0);
             self.gen = 1;
         }
     }
 
+    #[inline]
     fn at(&self, i: usize, j: usize, d: usize) -> usize {
         ((j - self.j0) * self.w + (i - self.i0)) * 4 + d
     }
 }
 
 impl States for Window {
+    #[inline]
     fn holds(&self, i: usize, j: usize) -> bool {
-        i >= self.i0 && i < self.i0 + self.w && j >= self.j0 && j < self.j0 + self.h
+        i.wrapping_sub(self.i0) < self.w && j.wrapping_sub(self.j0) < self.h
     }
+    #[inline]
     fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8) {
-        let a = self.at(i, j, d);
-        if self.stamp[a] == self.gen {
-            (f32::from_bits(self.cost[a]), self.prev[a])
+        let c = self.cells[self.at(i, j, d)];
+        if c >> 35 == self.gen {
+            let prev = ((c >> 32) & 7) as u8;
+            let prev = if prev == 7 { NO_PREV } else { prev };
+            (f32::from_bits(c as u32), prev)
         } else {
             (f32::INFINITY, NO_PREV)
         }
     }
+    #[inline]
     fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8) {
         let a = self.at(i, j, d);
-        self.cost[a] = cost.to_bits();
-        self.prev[a] = prev;
-        self.stamp[a] = self.gen;
+        let p = if prev == NO_PREV { 7 } else { prev as u64 & 7 };
+        self.cells[a] = self.gen << 35 | p << 32 | cost.to_bits() as u64;
     }
 }
 
