@@ -33,7 +33,7 @@ impl Default for Limits {
             links: 100_000,
             depth: 32,
             label_chars: 500,
-            links_per_node: 400,
+            links_per_node: 3_000,
             png_pixels: 100_000_000,
         }
     }

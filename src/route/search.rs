@@ -138,6 +138,8 @@ struct Router<'a> {
     expanded: std::cell::Cell<Option<(usize, usize, usize, usize)>>,
     scratch: std::cell::RefCell<Scratch>,
     heap: std::cell::RefCell<Queue>,
+    /// Per link: whether another link has the same two ends, the same way round.
+    twin: Vec<bool>,
     /// Per obstacle, what the current search may do with it (see [`Router::search`]).
     pass: std::cell::RefCell<Vec<u8>>,
     /// Links that used each port point, per entity.
@@ -156,13 +158,24 @@ const EXCURSION: f32 = 300.0;
 
 /// The links using each grid edge: one bit per edge says whether any does; the links of a
 /// used edge are a list threaded through one array (newest first), so an edge costs a map
-/// entry and a few bytes per link rather than a vector of its own.
+/// entry and a few bytes per link rather than a vector of its own. Each edge also keeps the
+/// ends its links all have in common (see [`Head`]), so that asking whether a link of a fan
+/// may share it does not walk the fan's hundreds of links.
 struct EdgeUsers {
     bits: Vec<u64>,
-    /// Edge → index in `links` of its newest user.
-    head: HashMap<usize, u32, FastHash>,
+    head: HashMap<usize, Head, FastHash>,
     /// (link, index of the next older user of the same edge, or `u32::MAX`).
     links: Vec<(u32, u32)>,
+}
+
+/// An edge's newest user, and what all its users have in common: `mask` bit 0 when every
+/// one starts at `from`, bit 1 when every one ends at `to` (the first user's ends).
+#[derive(Clone, Copy)]
+struct Head {
+    newest: u32,
+    from: EntId,
+    to: EntId,
+    mask: u8,
 }
 
 /// The links on each grid edge, and those on a parallel edge closer than [`GAP`].
@@ -195,7 +208,7 @@ impl EdgeUsers {
     /// The links using edge `e`, newest first.
     fn users(&self, e: usize) -> impl Iterator<Item = usize> + '_ {
         let first = if self.has(e) {
-            self.head.get(&e).copied().unwrap_or(u32::MAX)
+            self.head.get(&e).map_or(u32::MAX, |h| h.newest)
         } else {
             u32::MAX
         };
@@ -205,11 +218,43 @@ impl EdgeUsers {
         })
         .map(|i| self.links[i as usize].0 as usize)
     }
-    fn add(&mut self, e: usize, link: usize) {
+    fn add(&mut self, e: usize, link: usize, from: EntId, to: EntId) {
         self.bits[e / 64] |= 1 << (e % 64);
         let at = self.links.len() as u32;
-        let next = self.head.insert(e, at).unwrap_or(u32::MAX);
+        let next = match self.head.entry(e) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let h = o.get_mut();
+                h.mask &= (h.from == from) as u8 | ((h.to == to) as u8) << 1;
+                std::mem::replace(&mut h.newest, at)
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Head {
+                    newest: at,
+                    from,
+                    to,
+                    mask: 3,
+                });
+                u32::MAX
+            }
+        };
         self.links.push((link as u32, next));
+    }
+    /// True when some link on edge `e` other than `k` is apart from `k` (does not share
+    /// exactly one end with it the same way round, see [`Router::shares_end`]). `twins`:
+    /// whether some other link has the same two ends as `k`.
+    fn any_apart(&self, e: usize, k: usize, r: &Router<'_>, twins: bool) -> bool {
+        if !self.has(e) {
+            return false;
+        }
+        let link = &r.m.links[k];
+        if let (Some(h), false) = (self.head.get(&e), twins) {
+            // Every user starts (or ends) where `k` does: each shares that end with `k`,
+            // and only a twin of `k` would share the other too.
+            if (h.mask & 1 != 0 && h.from == link.from) || (h.mask & 2 != 0 && h.to == link.to) {
+                return false;
+            }
+        }
+        self.users(e).any(|u| u != k && !r.shares_end(k, u))
     }
 }
 
@@ -239,6 +284,13 @@ impl<'a> Router<'a> {
             scratch: std::cell::RefCell::new(SPARE.take().unwrap_or_default()),
             heap: std::cell::RefCell::new(SPARE_QUEUE.take().unwrap_or_default()),
             pass: std::cell::RefCell::new(Vec::new()),
+            twin: {
+                let mut count: HashMap<(EntId, EntId), u32> = HashMap::new();
+                for link in &m.links {
+                    *count.entry((link.from, link.to)).or_default() += 1;
+                }
+                m.links.iter().map(|l| count[&(l.from, l.to)] > 1).collect()
+            },
             port_use: HashMap::new(),
             open_stamp: vec![0; m.entities.len()],
             open_gen: 0,
@@ -322,10 +374,10 @@ impl<'a> Router<'a> {
         let link = &self.m.links[k];
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
-                used.on.add(e, k);
+                used.on.add(e, k, link.from, link.to);
             }
             for e in self.grid.parallel_near(w[0], w[1]) {
-                used.near.add(e, k);
+                used.near.add(e, k, link.from, link.to);
             }
         }
         let pts: Vec<Point> = path
@@ -447,6 +499,7 @@ impl<'a> Router<'a> {
             Owner::Near(n) => (n != from && n != to) as u8,
         }));
         let pass = &*pass;
+        let twins = self.twin[k];
         // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
         let bits = usize::BITS - (nx - 1).leading_zeros();
         let mask = (1usize << bits) - 1;
@@ -622,14 +675,14 @@ impl<'a> Router<'a> {
                     cost += EXCURSION;
                 }
                 // A link a hair away, on a parallel line: as good as sharing the edge.
-                if used.near.users(e).any(|u| u != k && !self.shares_end(k, u)) {
+                if used.near.any_apart(e, k, self, twins) {
                     if strict {
                         continue;
                     }
                     cost += 500.0;
                 }
                 if used.on.has(e) {
-                    if used.on.users(e).any(|u| !self.shares_end(k, u)) {
+                    if used.on.any_apart(e, k, self, twins) {
                         if strict {
                             continue;
                         }
@@ -913,6 +966,51 @@ impl std::hash::Hasher for FxHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edge_summaries_answer_as_a_scan_of_the_users() {
+        // Fan-ins and fan-outs at hub, a twin pair, a reversed pair and a chain through hub.
+        let mut t = String::from("[nodes.hub]\nkind = \"s3\"\n");
+        for n in ["a", "b", "c", "d"] {
+            t += &format!("[nodes.{n}]\nkind = \"lambda\"\n");
+        }
+        for (a, b) in [
+            ("a", "hub"),
+            ("b", "hub"),
+            ("c", "hub"),
+            ("hub", "d"),
+            ("hub", "c"),
+            ("a", "b"),
+            ("a", "b"),
+            ("b", "a"),
+            ("d", "hub"),
+        ] {
+            t += &format!("[[links]]\nfrom = \"{a}\"\nto = \"{b}\"\n");
+        }
+        let d = crate::compile(&t).expect("compiles");
+        let grid = Grid::build(&d.model, &d.layout);
+        let r = Router::new(&d.model, &d.layout, &grid);
+        let n = d.model.links.len();
+        // Every subset of links on an edge of its own (edge = subset bits).
+        let mut users = EdgeUsers::new(1 << n);
+        for e in 0..1usize << n {
+            for (k, link) in d.model.links.iter().enumerate() {
+                if e >> k & 1 == 1 {
+                    users.add(e, k, link.from, link.to);
+                }
+            }
+        }
+        for e in 0..1usize << n {
+            for k in 0..n {
+                let scan = users.users(e).any(|u| u != k && !r.shares_end(k, u));
+                assert_eq!(
+                    users.any_apart(e, k, &r, r.twin[k]),
+                    scan,
+                    "edge {e:b}, link {k}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn parallel_routing_gives_the_sequential_routes() {
