@@ -10,11 +10,22 @@ pub mod svg;
 /// Prints a coordinate with at most two decimals and no trailing zeros, so output is
 /// byte-identical run to run.
 pub fn num(v: f32) -> String {
-    let r = (v as f64 * 100.0).round() / 100.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    let s = format!("{r:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+    let r = (v as f64 * 100.0).round();
+    if !r.is_finite() || r.abs() >= 1e15 {
+        let r = r / 100.0;
+        let s = format!("{r:.2}");
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    // In hundredths, with integers (formatting floats to two places took a tenth of a big
+    // SVG's time).
+    let n = r as i64;
+    let (whole, frac) = (n.unsigned_abs() / 100, n.unsigned_abs() % 100);
+    let sign = if n < 0 { "-" } else { "" };
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
 }
 
 #[cfg(test)]
@@ -25,5 +36,10 @@ mod tests {
         assert_eq!(super::num(0.1 + 0.2), "0.3");
         assert_eq!(super::num(-0.0), "0");
         assert_eq!(super::num(12.345), "12.35");
+        assert_eq!(super::num(-3.5), "-3.5");
+        assert_eq!(super::num(-0.004), "0");
+        assert_eq!(super::num(7.05), "7.05");
+        assert_eq!(super::num(100.0), "100");
+        assert_eq!(super::num(f32::INFINITY), "inf");
     }
 }

@@ -1,11 +1,10 @@
-//! Step 2, the grid: takes the model, its layout and every link's ports; gives the sparse
-//! orthogonal grid the search runs on: its lines (just outside and just inside every box,
-//! through every port), the obstacles blocking each grid
-//! edge (node boxes and labels always, a group's frame only for links with an end inside
-//! it, the clearance around a node for other nodes' links), and the edges that run
-//! alongside a frame line.
+//! Step 2, the grid: takes the model and its layout; gives every link's candidate ports and
+//! the sparse orthogonal grid the search runs on: its lines (just outside and just inside
+//! every box, through every port), the obstacles blocking each grid edge (node boxes and
+//! labels always, a group's frame only for links with an end inside it, the clearance around
+//! a node for other nodes' links), and the edges that run alongside a frame line.
 
-use super::ports::ports;
+use super::ports::{ports, Port};
 use super::{snap, CLEAR, GAP, HUG_DIST, NEAR};
 use crate::geom::Rect;
 use crate::layout::Layout;
@@ -40,6 +39,8 @@ pub(super) struct Grid {
     pub(super) owners: Vec<Owner>,
     /// One bit per edge: runs alongside a frame line, closer than [`HUG_DIST`] (costs more).
     pub(super) hug: Vec<u64>,
+    /// Per link: the candidate ports at its source (towards its target), and at its target.
+    pub(super) ends: Vec<[Vec<Port>; 2]>,
 }
 
 impl Grid {
@@ -197,54 +198,40 @@ impl Grid {
         }
     }
 
-    /// Stores the blockers of every edge from (edge, obstacle) pairs.
-    pub(super) fn set_blockers(&mut self, mut pairs: Vec<(usize, u32)>) {
-        radix_sort_by_edge(&mut pairs);
+    /// Stores the blockers of every edge from (edge, obstacle) pairs, keeping the order of
+    /// an edge's pairs: a counting sort by the edge's rank among the blocked edges (a
+    /// comparison sort of the pairs took most of the grid's build).
+    pub(super) fn set_blockers(&mut self, pairs: Vec<(usize, u32)>) {
         let words = self.edges().div_ceil(64);
         self.blocked = vec![0; words];
-        self.start = Vec::new();
-        self.obst = Vec::with_capacity(pairs.len());
-        let mut last = usize::MAX;
-        for (e, o) in pairs {
-            if e != last {
-                self.blocked[e / 64] |= 1 << (e % 64);
-                self.start.push(self.obst.len() as u32);
-                last = e;
-            }
-            self.obst.push(o);
+        for &(e, _) in &pairs {
+            self.blocked[e / 64] |= 1 << (e % 64);
         }
-        self.start.push(self.obst.len() as u32);
         self.before = Vec::with_capacity(words);
         let mut count = 0u32;
         for w in &self.blocked {
             self.before.push(count);
             count += w.count_ones();
         }
-    }
-}
-
-/// Sorts (edge, obstacle) pairs by edge, keeping the order of pairs of one edge: a
-/// least-significant-digit radix sort, 11 bits a pass (a comparison sort of the thousands of
-/// pairs of even a small diagram took most of the grid's build).
-fn radix_sort_by_edge(pairs: &mut Vec<(usize, u32)>) {
-    let max = pairs.iter().map(|p| p.0).max().unwrap_or(0);
-    let mut tmp = vec![(0usize, 0u32); pairs.len()];
-    let mut shift = 0;
-    while shift == 0 || max >> shift != 0 {
-        let mut count = [0usize; 2049];
-        for p in pairs.iter() {
-            count[((p.0 >> shift) & 2047) + 1] += 1;
+        let rank = |blocked: &[u64], before: &[u32], e: usize| {
+            let (w, b) = (e / 64, e % 64);
+            before[w] as usize + (blocked[w] & ((1u64 << b) - 1)).count_ones() as usize
+        };
+        let mut start = vec![0u32; count as usize + 1];
+        for &(e, _) in &pairs {
+            start[rank(&self.blocked, &self.before, e) + 1] += 1;
         }
-        for d in 0..2048 {
-            count[d + 1] += count[d];
+        for k in 0..count as usize {
+            start[k + 1] += start[k];
         }
-        for p in pairs.iter() {
-            let d = (p.0 >> shift) & 2047;
-            tmp[count[d]] = *p;
-            count[d] += 1;
+        let mut at = start.clone();
+        let mut obst = vec![0u32; pairs.len()];
+        for &(e, o) in &pairs {
+            let r = rank(&self.blocked, &self.before, e);
+            obst[at[r] as usize] = o;
+            at[r] += 1;
         }
-        std::mem::swap(pairs, &mut tmp);
-        shift += 11;
+        (self.start, self.obst) = (start, obst);
     }
 }
 
@@ -312,13 +299,19 @@ impl Grid {
             }
         }
         // Ports of every link end.
-        for link in &m.links {
-            for (a, b) in [(link.from, link.to), (link.to, link.from)] {
-                for p in ports(m, l, a, b) {
-                    xs.push(p.x);
-                    ys.push(p.y);
-                }
-            }
+        let ends: Vec<[Vec<Port>; 2]> = m
+            .links
+            .iter()
+            .map(|link| {
+                [
+                    ports(m, l, link.from, link.to),
+                    ports(m, l, link.to, link.from),
+                ]
+            })
+            .collect();
+        for p in ends.iter().flatten().flatten() {
+            xs.push(p.x);
+            ys.push(p.y);
         }
         for v in xs.iter_mut().chain(ys.iter_mut()) {
             *v = snap(*v);
@@ -340,6 +333,7 @@ impl Grid {
             obst: Vec::new(),
             owners: Vec::new(),
             hug: Vec::new(),
+            ends,
         };
         grid.hug = vec![0; grid.edges().div_ceil(64)];
         // Frame lines (groups and overlay boxes) that links should not run along.

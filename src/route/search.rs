@@ -6,7 +6,7 @@
 //! other end cost less; running alongside a frame line costs double.
 
 use super::grid::{Grid, Owner};
-use super::ports::{dir_index, outward, ports, Port, DIRS};
+use super::ports::{dir_index, outward, Port, DIRS};
 use super::simplify::simplify;
 use super::{snap, BEND, GAP, HUG};
 use crate::geom::{Point, Rect};
@@ -141,7 +141,7 @@ struct Router<'a> {
     /// Per link: whether another link has the same two ends, the same way round.
     twin: Vec<bool>,
     /// Per obstacle, what the current search may do with it (see [`Router::search`]).
-    pass: std::cell::RefCell<Vec<u8>>,
+    pass: std::cell::RefCell<(Vec<(u32, u8)>, u32)>,
     /// Links that used each port point, per entity.
     port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
     /// Groups the current link may enter: those whose stamp is `open_gen`.
@@ -283,7 +283,7 @@ impl<'a> Router<'a> {
             expanded: std::cell::Cell::new(None),
             scratch: std::cell::RefCell::new(SPARE.take().unwrap_or_default()),
             heap: std::cell::RefCell::new(SPARE_QUEUE.take().unwrap_or_default()),
-            pass: std::cell::RefCell::new(Vec::new()),
+            pass: std::cell::RefCell::new((Vec::new(), 0)),
             twin: {
                 let mut count: HashMap<(EntId, EntId), u32> = HashMap::new();
                 for link in &m.links {
@@ -331,12 +331,11 @@ impl<'a> Router<'a> {
         self.open_groups(from, to);
         let m = self.m;
         self.common = m.ancestors(from).find(|&g| super::contains(m, g, to));
-        let starts = ports(self.m, self.l, from, to);
-        let goals = ports(self.m, self.l, to, from);
+        let [starts, goals] = &self.grid.ends[k];
         self.expanded.set(None);
         let path = self
-            .astar(k, from, to, &starts, &goals, used, true)
-            .or_else(|| self.astar(k, from, to, &starts, &goals, used, false));
+            .astar(k, from, to, starts, goals, used, true)
+            .or_else(|| self.astar(k, from, to, starts, goals, used, false));
         self.reads = self.expanded.get();
         let Some(path) = path else {
             // No route on the grid (should not happen): a plain Z between facing sides.
@@ -485,20 +484,34 @@ impl<'a> Router<'a> {
         // Which obstacles this link may cross: groups holding one of its ends (stamped by
         // `open_groups`), the clearance around its own ends.
         // Per obstacle: CLOSED when this link may not cross it, COMMON when it is the frame
-        // of the innermost group holding both ends.
+        // of the innermost group holding both ends; worked out when the search first meets
+        // the obstacle (entries stamped with this search's number).
         const CLOSED: u8 = 1;
         const COMMON: u8 = 2;
         let mut pass = self.pass.borrow_mut();
-        pass.clear();
-        pass.extend(g.owners.iter().map(|o| match *o {
-            Owner::Solid => CLOSED,
-            Owner::Group(grp) => {
-                let open = self.open_stamp[grp.index()] == self.open_gen;
-                (!open as u8) | if self.common == Some(grp) { COMMON } else { 0 }
+        let (stamps, gen) = &mut *pass;
+        stamps.resize(g.owners.len(), (0, 0));
+        *gen = gen.wrapping_add(1);
+        if *gen == 0 {
+            stamps.iter_mut().for_each(|s| *s = (0, 0));
+            *gen = 1;
+        }
+        let gen = *gen;
+        let mut flags_of = |o: u32| {
+            let entry = &mut stamps[o as usize];
+            if entry.0 != gen {
+                let flags = match g.owners[o as usize] {
+                    Owner::Solid => CLOSED,
+                    Owner::Group(grp) => {
+                        let open = self.open_stamp[grp.index()] == self.open_gen;
+                        (!open as u8) | if self.common == Some(grp) { COMMON } else { 0 }
+                    }
+                    Owner::Near(n) => (n != from && n != to) as u8,
+                };
+                *entry = (gen, flags);
             }
-            Owner::Near(n) => (n != from && n != to) as u8,
-        }));
-        let pass = &*pass;
+            entry.1
+        };
         let twins = self.twin[k];
         // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
         let bits = usize::BITS - (nx - 1).leading_zeros();
@@ -658,7 +671,7 @@ impl<'a> Router<'a> {
                     g.vedge(i, j.min(nj))
                 };
                 let blockers = g.blockers(e);
-                let flags = blockers.iter().fold(0, |f, &o| f | pass[o as usize]);
+                let flags = blockers.iter().fold(0, |f, &o| f | flags_of(o));
                 if flags & CLOSED != 0 {
                     continue;
                 }
