@@ -10,7 +10,8 @@
 //!    and just inside every box and through every port; which grid edges enter which
 //!    obstacle.
 //! 3. [`search`]: per link, A* over (grid point, heading) with a bend penalty, from the ports
-//!    of the source to those of the target.
+//!    of the source to those of the target, guided by [`heuristic`]'s lower bound (distance
+//!    and turns to each side of the target that has ports).
 //! 4. [`simplify`]: polylines without collinear points or sub-pixel jogs.
 //! 5. [`nudge`]: every segment moved across its channel: centred between frames, clear of
 //!    nodes, parallel links spread evenly, twins drawn apart.
@@ -18,6 +19,7 @@
 //!    links.
 
 mod grid;
+mod heuristic;
 mod labels;
 mod nudge;
 mod ports;

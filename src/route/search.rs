@@ -6,6 +6,7 @@
 //! other end cost less; running alongside a frame line costs double.
 
 use super::grid::{Grid, Owner};
+use super::heuristic::{Goal, Heuristic};
 use super::ports::{dir_index, outward, Port, DIRS};
 use super::simplify::simplify;
 use super::{snap, BEND, GAP, HUG};
@@ -521,7 +522,7 @@ impl<'a> Router<'a> {
         let mut heap = std::mem::take(&mut *self.heap.borrow_mut());
         // Goals: (state, extra cost), the state carrying the required final heading.
         let mut goal_at: Vec<(usize, f32)> = Vec::new();
-        let (mut gx0, mut gx1, mut gy0, mut gy1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        let mut bound_goals = Vec::new();
         for p in goals {
             let (Some(i), Some(j)) = (g.xi(p.x), g.yi(p.y)) else {
                 continue;
@@ -530,10 +531,12 @@ impl<'a> Router<'a> {
             let d = dir_index((-inward.0, -inward.1));
             let extra = p.cost + self.port_penalty(to, p, k);
             goal_at.push((state(i, j, d), extra));
-            gx0 = gx0.min(p.x);
-            gx1 = gx1.max(p.x);
-            gy0 = gy0.min(p.y);
-            gy1 = gy1.max(p.y);
+            bound_goals.push(Goal {
+                x: p.x,
+                y: p.y,
+                heading: d,
+                extra,
+            });
         }
         if goal_at.is_empty() {
             return Ok(None);
@@ -545,55 +548,8 @@ impl<'a> Router<'a> {
                 let (i, j) = point(gs);
                 (b.0.min(i), b.1.max(i), b.2.min(j), b.3.max(j))
             });
-        // Manhattan distance to the box of the goal ports, plus a bend for each turn the
-        // heading `d` still needs to face that box (a lower bound: turning back takes two,
-        // since there are no U-turns).
-        // (Precomputed per column and per row: the distance to the box along that axis and
-        // which way the box lies; per heading and those two ways: the bends still needed.)
-        let need = |v: f32, lo: f32, hi: f32| {
-            if v < lo {
-                1
-            } else if v > hi {
-                -1
-            } else {
-                0
-            }
-        };
-        let axis = |lines: &[f32], lo: f32, hi: f32| -> Vec<(f32, usize)> {
-            lines
-                .iter()
-                .map(|&v| {
-                    (
-                        (lo - v).max(0.0).max(v - hi),
-                        (need(v, lo, hi) + 1) as usize,
-                    )
-                })
-                .collect()
-        };
-        let (cols, rows) = (axis(&g.xs, gx0, gx1), axis(&g.ys, gy0, gy1));
-        let mut bends = [[[0f32; 3]; 3]; 4];
-        for (d, &(dx, dy)) in DIRS.iter().enumerate() {
-            for (a, row) in bends[d].iter_mut().enumerate() {
-                for (b, cell) in row.iter_mut().enumerate() {
-                    let (nx_, ny_) = (a as i32 - 1, b as i32 - 1);
-                    // Along the heading's axis: behind means two turns; across it: one.
-                    let (along, across) = if dy == 0 { (nx_, ny_) } else { (ny_, nx_) };
-                    let ahead = if dy == 0 { dx } else { dy };
-                    let turns = if along != 0 && along != ahead {
-                        2
-                    } else if across != 0 {
-                        1
-                    } else {
-                        0
-                    };
-                    *cell = BEND * turns as f32;
-                }
-            }
-        }
-        let h = |i: usize, j: usize, d: usize| {
-            let ((cx, wx), (cy, wy)) = (cols[i], rows[j]);
-            cx + cy + bends[d][wx][wy]
-        };
+        let bound = Heuristic::new(&g.xs, &g.ys, &bound_goals);
+        let h = |i: usize, j: usize, d: usize| bound.at(i, j, d);
         // Queue keys are costs quantised to 1/16 px; ties break on the state.
         let key = |c: f32| (c * 16.0) as u64;
         // Buckets start a little below the cheapest start (keys can fall on shared edges).
@@ -644,7 +600,9 @@ impl<'a> Router<'a> {
             let (i, j) = point(s);
             (ei0, ei1, ej0, ej1) = (ei0.min(i), ei1.max(i), ej0.min(j), ej1.max(j));
             let c = best.get(i, j, d).0;
-            if ((c + h(i, j, d)) * 16.0) as u64 > f + 1 {
+            // An entry pushed before a cheaper way here was found: that one was (or will
+            // be) expanded instead.
+            if f > key(c + h(i, j, d)) + 1 {
                 continue;
             }
             let at_goal_box = i.wrapping_sub(gbox.0) <= gbox.1 - gbox.0
