@@ -44,7 +44,9 @@ const HEADER: f32 = 52.0;
 const ZONE_HEADER: f32 = 30.0;
 const RANK_GAP: f32 = 60.0;
 const ITEM_GAP: f32 = 44.0;
-const COL_GAP: f32 = 24.0;
+/// The gap between zone columns: room for two links side by side 14 px clear of both frames
+/// and 12 px apart (a gateway on the VPC's top sits over it; 24 px left links hugging).
+const COL_GAP: f32 = 40.0;
 const ROW_GAP: f32 = 48.0;
 const BAND_H: f32 = 64.0;
 const BORDER_OUTSET: f32 = 28.0;
