@@ -145,7 +145,7 @@ impl Heuristic {
     }
 
     /// The bound at grid point (i, j) with heading `d`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn at(&self, i: usize, j: usize, d: usize) -> f32 {
         let mut best = f32::INFINITY;
         for s in &self.sides {
