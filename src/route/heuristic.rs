@@ -11,17 +11,22 @@
 use super::ports::DIRS;
 use super::BEND;
 
-/// One side's bound, tabled: per column and per row the distance along that axis and a
-/// class (see [`SideBound::new`]), and per heading and classes the bends and port cost.
+/// One side's bound: the span of its ports on each axis, which axis the final heading runs
+/// along and which way, and per heading and place classes (see [`SideBound::along`] and [`SideBound::across`]) the
+/// bends still needed and the side's cheapest port cost.
 struct SideBound {
-    cols: Vec<(f32, u8)>,
-    rows: Vec<(f32, u8)>,
+    x: (f32, f32),
+    y: (f32, f32),
+    x_final: bool,
+    sign: f32,
     table: [[[f32; 3]; 3]; 4],
 }
 
 /// The lower bound of one search (see the module comment).
-pub(super) struct Heuristic {
+pub(super) struct Heuristic<'a> {
     sides: Vec<SideBound>,
+    xs: &'a [f32],
+    ys: &'a [f32],
 }
 
 /// A goal port: its position, the heading a link arrives with, and its cost.
@@ -63,7 +68,7 @@ fn turns(before: bool, within: bool, along: i32, toward: bool) -> u32 {
 
 impl SideBound {
     /// The bound of the ports `goals` that share one final heading.
-    fn new(xs: &[f32], ys: &[f32], goals: &[&Goal]) -> SideBound {
+    fn new(goals: &[&Goal]) -> SideBound {
         let heading = goals[0].heading;
         let (fx, fy) = DIRS[heading];
         let x_final = fy == 0;
@@ -75,40 +80,6 @@ impl SideBound {
                 .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
                     (lo.min(v), hi.max(v))
                 })
-        };
-        let (x0, x1) = span(&|g| g.x);
-        let (y0, y1) = span(&|g| g.y);
-        // Along the final heading: distance to the ports' line, and 0 on the near side
-        // (up to the farthest port), 1 behind it.
-        let along_axis = |lines: &[f32], lo: f32, hi: f32, sign: i32| -> Vec<(f32, u8)> {
-            let edge = if sign > 0 { hi } else { lo };
-            lines
-                .iter()
-                .map(|&v| {
-                    let d = (lo - v).max(0.0).max(v - hi);
-                    (d, (sign as f32 * (v - edge) > 0.0) as u8)
-                })
-                .collect()
-        };
-        // Across it: distance to the ports' span, and 0 within it, 1 below, 2 above.
-        let across_axis = |lines: &[f32], lo: f32, hi: f32| -> Vec<(f32, u8)> {
-            lines
-                .iter()
-                .map(|&v| {
-                    if v < lo {
-                        (lo - v, 1)
-                    } else if v > hi {
-                        (v - hi, 2)
-                    } else {
-                        (0.0, 0)
-                    }
-                })
-                .collect()
-        };
-        let (cols, rows) = if x_final {
-            (along_axis(xs, x0, x1, fx), across_axis(ys, y0, y1))
-        } else {
-            (across_axis(xs, x0, x1), along_axis(ys, y0, y1, fy))
         };
         let mut table = [[[f32::INFINITY; 3]; 3]; 4];
         for (d, &(dx, dy)) in DIRS.iter().enumerate() {
@@ -128,29 +99,67 @@ impl SideBound {
                 }
             }
         }
-        SideBound { cols, rows, table }
+        SideBound {
+            x: span(&|g| g.x),
+            y: span(&|g| g.y),
+            x_final,
+            sign: if x_final { fx } else { fy } as f32,
+            table,
+        }
+    }
+
+    /// The distance from `v` to span `(lo, hi)` along the final heading, and its class: 0
+    /// on the near side (up to the farthest port), 1 behind it.
+    #[inline(always)]
+    fn along(&self, v: f32, (lo, hi): (f32, f32)) -> (f32, usize) {
+        let edge = if self.sign > 0.0 { hi } else { lo };
+        let d = (lo - v).max(0.0).max(v - hi);
+        (d, (self.sign * (v - edge) > 0.0) as usize)
+    }
+
+    /// The distance from `v` to span `(lo, hi)` across the final heading, and its class: 0
+    /// within the span, 1 below it, 2 above.
+    #[inline(always)]
+    fn across(v: f32, (lo, hi): (f32, f32)) -> (f32, usize) {
+        if v < lo {
+            (lo - v, 1)
+        } else if v > hi {
+            (v - hi, 2)
+        } else {
+            (0.0, 0)
+        }
+    }
+
+    #[inline(always)]
+    fn at(&self, x: f32, y: f32, d: usize) -> f32 {
+        let ((cx, kx), (cy, ky)) = if self.x_final {
+            (self.along(x, self.x), Self::across(y, self.y))
+        } else {
+            (Self::across(x, self.x), self.along(y, self.y))
+        };
+        cx + cy + self.table[d][kx][ky]
     }
 }
 
-impl Heuristic {
+impl<'a> Heuristic<'a> {
     /// The bound for goals `goals` over grid lines `xs`, `ys`.
-    pub(super) fn new(xs: &[f32], ys: &[f32], goals: &[Goal]) -> Heuristic {
+    pub(super) fn new(xs: &'a [f32], ys: &'a [f32], goals: &[Goal]) -> Heuristic<'a> {
         let sides = (0..4)
             .filter_map(|h| {
                 let side: Vec<&Goal> = goals.iter().filter(|g| g.heading == h).collect();
-                (!side.is_empty()).then(|| SideBound::new(xs, ys, &side))
+                (!side.is_empty()).then(|| SideBound::new(&side))
             })
             .collect();
-        Heuristic { sides }
+        Heuristic { sides, xs, ys }
     }
 
     /// The bound at grid point (i, j) with heading `d`.
     #[inline(always)]
     pub(super) fn at(&self, i: usize, j: usize, d: usize) -> f32 {
+        let (x, y) = (self.xs[i], self.ys[j]);
         let mut best = f32::INFINITY;
         for s in &self.sides {
-            let ((cx, kx), (cy, ky)) = (s.cols[i], s.rows[j]);
-            best = best.min(cx + cy + s.table[d][kx as usize][ky as usize]);
+            best = best.min(s.at(x, y, d));
         }
         best
     }
