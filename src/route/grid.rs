@@ -280,8 +280,19 @@ impl Grid {
             }
             if let Some(t) = &p.label {
                 let lr = t.rect.inflate(if e.is_group() { 4.0 } else { 2.0 });
-                xs.extend([lr.x - 6.0, lr.right() + 6.0]);
-                ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
+                // Lines 6 px around the label, but none where the node's own lines already
+                // pass (a label beside its icon needs no rows of its own, nor a column
+                // between it and the icon).
+                let beside = e.is_node()
+                    && lr.y - 6.0 >= r.y - CLEAR
+                    && lr.bottom() + 6.0 <= r.bottom() + CLEAR;
+                if !beside {
+                    ys.extend([lr.y - 6.0, lr.bottom() + 6.0]);
+                }
+                if !(beside && lr.x - 6.0 <= r.right() + CLEAR && lr.x >= r.x) {
+                    xs.push(lr.x - 6.0);
+                }
+                xs.push(lr.right() + 6.0);
                 obstacles.push((lr, Owner::Solid));
                 if e.is_node() {
                     // Other links keep clear of a node's label as of its icon (grazing).
