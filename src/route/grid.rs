@@ -167,8 +167,15 @@ impl Grid {
         if (word >> b) & 1 == 0 {
             return &[];
         }
-        let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
+        let k = self.rank(e);
         &self.obst[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// The index of blocked edge `e` among the blocked edges (its blocker list's number).
+    #[inline]
+    fn rank(&self, e: usize) -> usize {
+        let (w, b) = (e / 64, e % 64);
+        self.before[w] as usize + (self.blocked[w] & ((1u64 << b) - 1)).count_ones() as usize
     }
 
     /// Every (edge, obstacle) pair where the edge enters `r`'s open interior.
@@ -213,13 +220,9 @@ impl Grid {
             self.before.push(count);
             count += w.count_ones();
         }
-        let rank = |blocked: &[u64], before: &[u32], e: usize| {
-            let (w, b) = (e / 64, e % 64);
-            before[w] as usize + (blocked[w] & ((1u64 << b) - 1)).count_ones() as usize
-        };
         let mut start = vec![0u32; count as usize + 1];
         for &(e, _) in &pairs {
-            start[rank(&self.blocked, &self.before, e) + 1] += 1;
+            start[self.rank(e) + 1] += 1;
         }
         for k in 0..count as usize {
             start[k + 1] += start[k];
@@ -227,7 +230,7 @@ impl Grid {
         let mut at = start.clone();
         let mut obst = vec![0u32; pairs.len()];
         for &(e, o) in &pairs {
-            let r = rank(&self.blocked, &self.before, e);
+            let r = self.rank(e);
             obst[at[r] as usize] = o;
             at[r] += 1;
         }

@@ -37,11 +37,10 @@ pub(super) struct Goal {
     pub(super) extra: f32,
 }
 
-/// The fewest turns from heading class to a final heading `A+` at a side: `before` when
-/// the point is on the near side of the side's line, `b` the place along the line (0 within
-/// the ports' span, else beside it), `along` the heading's component along the final
-/// heading (1 the same way, -1 opposite, 0 across it) and `toward` whether an across
-/// heading points towards the span.
+/// The fewest turns still needed to arrive at a side heading inward: `before` when the point
+/// is on the near side of the side's line, `within` when it lies within the ports' span
+/// along the line, `along` the heading's component along the final heading (1 the same way,
+/// -1 opposite, 0 across it) and `toward` whether an across heading points towards the span.
 fn turns(before: bool, within: bool, along: i32, toward: bool) -> u32 {
     match (before, along) {
         (true, 1) => {

@@ -142,15 +142,43 @@ struct Router<'a> {
     /// Per link: whether another link has the same two ends, the same way round.
     twin: Vec<bool>,
     /// Per obstacle, what the current search may do with it (see [`Router::search`]).
-    pass: std::cell::RefCell<(Vec<(u32, u8)>, u32)>,
+    pass: std::cell::RefCell<Stamps<u8>>,
     /// Links that used each port point, per entity.
     port_use: HashMap<(EntId, i32, i32), Vec<usize>>,
-    /// Groups the current link may enter: those whose stamp is `open_gen`.
-    open_stamp: Vec<u32>,
-    open_gen: u32,
+    /// Groups the current link may enter: those set in this link's round.
+    open: Stamps<()>,
     /// The innermost group holding both ends of the current link, if any: leaving it costs
     /// [`EXCURSION`] (and so does coming back).
     common: Option<EntId>,
+}
+
+/// A value per item that counts only in the round (a link, a search) that set it: each entry
+/// carries the round's stamp, so starting a round clears nothing.
+#[derive(Default)]
+struct Stamps<T> {
+    entries: Vec<(u32, T)>,
+    round: u32,
+}
+
+impl<T: Copy + Default> Stamps<T> {
+    /// Starts a round over `len` items, none of them set.
+    fn next_round(&mut self, len: usize) {
+        self.entries.resize(len, (0, T::default()));
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.entries.fill((0, T::default()));
+            self.round = 1;
+        }
+    }
+    #[inline]
+    fn get(&self, i: usize) -> Option<T> {
+        let (r, v) = self.entries[i];
+        (r == self.round).then_some(v)
+    }
+    #[inline]
+    fn set(&mut self, i: usize, v: T) {
+        self.entries[i] = (self.round, v);
+    }
 }
 
 /// Cost of crossing the frame of the innermost group that holds both ends of a link (an
@@ -260,21 +288,21 @@ impl EdgeUsers {
 }
 
 thread_local! {
-    /// A finished router's search state, for the next router on the thread (a render loop,
-    /// watch mode, tests): its arrays are already faulted in.
-    static SPARE: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
-    static SPARE_QUEUE: std::cell::Cell<Option<Queue>> = const { std::cell::Cell::new(None) };
+    /// A finished router's search state and queue, for the next router on the thread (a
+    /// render loop, watch mode, tests): their arrays are already faulted in.
+    static SPARE: std::cell::Cell<Option<(Scratch, Queue)>> = const { std::cell::Cell::new(None) };
 }
 
 impl Drop for Router<'_> {
     fn drop(&mut self) {
-        SPARE.set(Some(std::mem::take(self.scratch.get_mut())));
-        SPARE_QUEUE.set(Some(std::mem::take(self.heap.get_mut())));
+        let scratch = std::mem::take(self.scratch.get_mut());
+        SPARE.set(Some((scratch, std::mem::take(self.heap.get_mut()))));
     }
 }
 
 impl<'a> Router<'a> {
     fn new(m: &'a Model, l: &'a Layout, grid: &'a Grid) -> Router<'a> {
+        let spare = SPARE.take().unwrap_or_default();
         Router {
             m,
             l,
@@ -282,9 +310,9 @@ impl<'a> Router<'a> {
             path: Vec::new(),
             reads: None,
             expanded: std::cell::Cell::new(None),
-            scratch: std::cell::RefCell::new(SPARE.take().unwrap_or_default()),
-            heap: std::cell::RefCell::new(SPARE_QUEUE.take().unwrap_or_default()),
-            pass: std::cell::RefCell::new((Vec::new(), 0)),
+            scratch: std::cell::RefCell::new(spare.0),
+            heap: std::cell::RefCell::new(spare.1),
+            pass: std::cell::RefCell::new(Stamps::default()),
             twin: {
                 let mut count: HashMap<(EntId, EntId), u32> = HashMap::new();
                 for link in &m.links {
@@ -293,8 +321,7 @@ impl<'a> Router<'a> {
                 m.links.iter().map(|l| count[&(l.from, l.to)] > 1).collect()
             },
             port_use: HashMap::new(),
-            open_stamp: vec![0; m.entities.len()],
-            open_gen: 0,
+            open: Stamps::default(),
             common: None,
         }
     }
@@ -302,11 +329,7 @@ impl<'a> Router<'a> {
     /// Stamps the groups a link with ends `a`, `b` may enter: every group that
     /// [`contains`] one of its ends.
     fn open_groups(&mut self, a: EntId, b: EntId) {
-        self.open_gen = self.open_gen.wrapping_add(1);
-        if self.open_gen == 0 {
-            self.open_stamp.iter_mut().for_each(|s| *s = 0);
-            self.open_gen = 1;
-        }
+        self.open.next_round(self.m.entities.len());
         let m = self.m;
         for e in [a, b] {
             let mut inner = vec![e];
@@ -320,7 +343,7 @@ impl<'a> Router<'a> {
             }
             for x in inner {
                 for g in std::iter::once(x).chain(m.ancestors(x)) {
-                    self.open_stamp[g.index()] = self.open_gen;
+                    self.open.set(g.index(), ());
                 }
             }
         }
@@ -490,28 +513,21 @@ impl<'a> Router<'a> {
         const CLOSED: u8 = 1;
         const COMMON: u8 = 2;
         let mut pass = self.pass.borrow_mut();
-        let (stamps, gen) = &mut *pass;
-        stamps.resize(g.owners.len(), (0, 0));
-        *gen = gen.wrapping_add(1);
-        if *gen == 0 {
-            stamps.iter_mut().for_each(|s| *s = (0, 0));
-            *gen = 1;
-        }
-        let gen = *gen;
+        pass.next_round(g.owners.len());
         let mut flags_of = |o: u32| {
-            let entry = &mut stamps[o as usize];
-            if entry.0 != gen {
-                let flags = match g.owners[o as usize] {
-                    Owner::Solid => CLOSED,
-                    Owner::Group(grp) => {
-                        let open = self.open_stamp[grp.index()] == self.open_gen;
-                        (!open as u8) | if self.common == Some(grp) { COMMON } else { 0 }
-                    }
-                    Owner::Near(n) => (n != from && n != to) as u8,
-                };
-                *entry = (gen, flags);
+            if let Some(flags) = pass.get(o as usize) {
+                return flags;
             }
-            entry.1
+            let flags = match g.owners[o as usize] {
+                Owner::Solid => CLOSED,
+                Owner::Group(grp) => {
+                    let open = self.open.get(grp.index()).is_some();
+                    (!open as u8) | if self.common == Some(grp) { COMMON } else { 0 }
+                }
+                Owner::Near(n) => (n != from && n != to) as u8,
+            };
+            pass.set(o as usize, flags);
+            flags
         };
         let twins = self.twin[k];
         // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
@@ -607,10 +623,12 @@ impl<'a> Router<'a> {
             }
             let at_goal_box = i.wrapping_sub(gbox.0) <= gbox.1 - gbox.0
                 && j.wrapping_sub(gbox.2) <= gbox.3 - gbox.2;
-            for &(gs, extra) in goal_at.iter().filter(|_| at_goal_box) {
-                if gs == s && c + extra < done_cost {
-                    done_cost = c + extra;
-                    done = Some(s);
+            if at_goal_box {
+                for &(gs, extra) in &goal_at {
+                    if gs == s && c + extra < done_cost {
+                        done_cost = c + extra;
+                        done = Some(s);
+                    }
                 }
             }
             for (nd, &(dx, dy)) in DIRS.iter().enumerate() {
@@ -755,8 +773,7 @@ const BUCKETS: u64 = 1 << 17;
 impl Queue {
     /// Empties the queue; keys from `base` on go into buckets.
     fn reset(&mut self, base: u64) {
-        let top = self.top.min(self.heads.len());
-        self.heads[..top].fill(u32::MAX);
+        self.heads[..self.top].fill(u32::MAX);
         self.nodes.clear();
         self.other.clear();
         (self.base, self.cur, self.top, self.len) = (base, usize::MAX, 0, 0);
