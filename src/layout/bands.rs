@@ -1,0 +1,138 @@
+//! Step 4a, bands: a load balancer (or any node) in several subnets of a VPC grid, drawn as
+//! one band across them.
+//!
+//! Takes the VPC grid's rows and columns; first reserves room for each band in the row of
+//! the subnets it spans (several bands in one row stack up from its bottom, one slot each)
+//! and the column width its icon and label need; once the grid is placed, gives each band
+//! its box: from the centre of the first spanned subnet to the last, its icon in the middle
+//! and its label to the right.
+
+use super::*;
+
+/// The spanning nodes of one VPC grid and the room reserved for them.
+pub(super) struct Bands {
+    /// Each spanning node with the subnets it spans, in model order.
+    nodes: Vec<(EntId, Vec<EntId>)>,
+    /// The grid row of each band (`None`: it spans no subnet of the grid).
+    row: Vec<Option<usize>>,
+    /// Each band's slot in its row, counted up from the row's bottom.
+    slot: Vec<usize>,
+    /// The height reserved for bands in each row.
+    pub(super) room: Vec<f32>,
+}
+
+impl Ctx<'_> {
+    /// Sizes the spanning nodes of VPC `vpc` and reserves their room, `row_of` giving the
+    /// grid row of a subnet.
+    pub(super) fn reserve_bands(
+        &mut self,
+        vpc: EntId,
+        row_of: &dyn Fn(EntId) -> Option<usize>,
+        rows: usize,
+    ) -> Bands {
+        let nodes: Vec<(EntId, Vec<EntId>)> = self
+            .m
+            .get(vpc)
+            .children
+            .iter()
+            .filter_map(|c| match self.placement(*c) {
+                Placement::Span(s) => Some((*c, s)),
+                _ => None,
+            })
+            .collect();
+        let mut room = vec![0.0f32; rows];
+        let mut slot = vec![0usize; nodes.len()];
+        let mut row = vec![None; nodes.len()];
+        for (i, (node, subs)) in nodes.iter().enumerate() {
+            self.lay(*node);
+            if let Some(r) = subs.first().and_then(|s| row_of(*s)) {
+                slot[i] = (room[r] / BAND_H) as usize;
+                room[r] += BAND_H;
+                row[i] = Some(r);
+            }
+        }
+        Bands {
+            nodes,
+            row,
+            slot,
+            room,
+        }
+    }
+
+    /// The least column width that holds every band's icon and label (half on each side of
+    /// the band's middle), `col_of` giving the grid column of a subnet.
+    pub(super) fn band_col_width(
+        &self,
+        bands: &Bands,
+        col_of: &dyn Fn(EntId) -> Option<usize>,
+        zpad: f32,
+    ) -> f32 {
+        let mut col_w = 0.0f32;
+        for (node, subs) in &bands.nodes {
+            let cis: Vec<usize> = subs.iter().filter_map(|x| col_of(*x)).collect();
+            let (Some(lo), Some(hi)) = (cis.iter().min(), cis.iter().max()) else {
+                continue;
+            };
+            let k = (hi - lo + 1) as f32;
+            let lw = self.frames[node.index()]
+                .label
+                .as_ref()
+                .map_or(0.0, |l| l.rect.w);
+            let need = 2.0 * (ICON / 2.0 + 8.0 + lw + 16.0) + 8.0;
+            col_w = col_w.max((need - (k - 1.0) * (2.0 * zpad + COL_GAP)) / k);
+        }
+        col_w
+    }
+
+    /// Places every band of VPC `vpc` once its grid is placed (`row_h`: the rows' heights).
+    pub(super) fn place_bands(&mut self, vpc: EntId, bands: &Bands, row_h: &[f32]) {
+        let m = self.m;
+        for (i, (node, subs)) in bands.nodes.iter().enumerate() {
+            let Some(r) = bands.row[i] else {
+                continue;
+            };
+            let centres: Vec<f32> = subs
+                .iter()
+                .filter_map(|s| {
+                    let z = m.get(*s).parent?;
+                    Some(
+                        self.rel[z.index()].0
+                            + self.rel[s.index()].0
+                            + self.frames[s.index()].body.cx(),
+                    )
+                })
+                .collect();
+            let s0 = subs[0];
+            let z0 = m.get(s0).parent.unwrap_or(vpc);
+            let sub_top = self.rel[z0.index()].1 + self.rel[s0.index()].1;
+            let lo = centres.iter().copied().fold(f32::INFINITY, f32::min);
+            let hi = centres.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let f = self.frames[node.index()].clone();
+            let lab = f.label.clone().expect("node label");
+            // The icon sits at the band's centre with its label to the right.
+            let half = ICON / 2.0 + 8.0 + lab.rect.w + 16.0;
+            let (mut bx0, mut bx1) = (lo, hi);
+            let c = (bx0 + bx1) / 2.0;
+            if (bx1 - bx0) / 2.0 < half {
+                bx0 = c - half;
+                bx1 = c + half;
+            }
+            let bh = BAND_H - 12.0;
+            let by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
+            let bw = bx1 - bx0;
+            let icon_x = bw / 2.0 - ICON / 2.0;
+            let mut label = lab;
+            label.rect.x = icon_x + ICON + 8.0;
+            label.rect.y = (bh - label.rect.h) / 2.0;
+            self.rel[node.index()] = (bx0, by);
+            self.frames[node.index()] = Frame {
+                w: bw,
+                h: bh,
+                body: Rect::new(0.0, 0.0, bw, bh),
+                label: Some(label),
+                icon: Some(Rect::new(icon_x, (bh - ICON) / 2.0, ICON, ICON)),
+                border: None,
+            };
+        }
+    }
+}

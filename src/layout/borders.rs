@@ -1,0 +1,192 @@
+//! Step 5, borders: gateways centred on their group's frame line.
+//!
+//! Takes a group's body size and the positions of its content; gives each border node a
+//! place on the side facing its links (top or bottom), near the nodes inside it links to, and
+//! how far the icons stick out of the frame.
+
+use super::*;
+
+impl Ctx<'_> {
+    /// The width group `e` needs so its border nodes fit on their sides beside its title.
+    pub(super) fn border_width(&mut self, e: EntId, header_right: f32) -> f32 {
+        let mut top = header_right + 16.0;
+        let mut bottom = PAD;
+        for c in self.m.get(e).children.clone() {
+            if self.placement(c) != Placement::Border {
+                continue;
+            }
+            self.lay(c);
+            let need = self.frames[c.index()]
+                .label
+                .as_ref()
+                .map_or(0.0, |l| l.rect.w)
+                + ICON
+                + 8.0
+                + 16.0;
+            if self.border_side(c, e) == Side::Top {
+                top += need;
+            } else {
+                bottom += need;
+            }
+        }
+        top.max(bottom) + PAD
+    }
+
+    /// Places the border nodes of group `e` (body `w` × `h`) on its top or bottom line, near
+    /// the nodes inside they link to; returns how far they stick out above and below.
+    pub(super) fn place_borders(
+        &mut self,
+        e: EntId,
+        w: f32,
+        h: f32,
+        header_right: f32,
+    ) -> (f32, f32) {
+        let m = self.m;
+        let borders: Vec<EntId> = m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| self.placement(*c) == Placement::Border)
+            .collect();
+        let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
+        for side in [Side::Top, Side::Bottom] {
+            // 1. Each node's wish: the mean x of what it links to inside, else the middle.
+            let mut items: Vec<(f32, EntId, f32)> = Vec::new();
+            for &b in &borders {
+                if self.border_side(b, e) != side {
+                    continue;
+                }
+                self.lay(b);
+                let inside: Vec<f32> = self.links_of[b.index()]
+                    .iter()
+                    .map(|&k| &m.links[k])
+                    .filter_map(|l| match (l.from == b, l.to == b) {
+                        (true, _) => Some(l.to),
+                        (_, true) => Some(l.from),
+                        _ => None,
+                    })
+                    .filter(|o| m.is_within(*o, e))
+                    .map(|o| self.anchor_in_body(e, o).0)
+                    .collect();
+                let mut want = if inside.is_empty() {
+                    w / 2.0
+                } else {
+                    inside.iter().sum::<f32>() / inside.len() as f32
+                };
+                // A gateway right above a zone column's title would have to route its link
+                // around it: move it over the nearest gap between columns instead.
+                if side == Side::Top {
+                    let cols: Vec<(Rect, Option<Rect>)> = m
+                        .get(e)
+                        .children
+                        .iter()
+                        .filter(|c| matches!(m.get(**c).kind, EntKind::ZoneColumn { .. }))
+                        .map(|c| {
+                            let (x, y) = self.rel[c.index()];
+                            let f = &self.frames[c.index()];
+                            (
+                                Rect::new(x, y, f.w, f.h),
+                                f.label.as_ref().map(|l| l.rect.translate(x, y)),
+                            )
+                        })
+                        .collect();
+                    let blocked = cols.iter().any(|(_, t)| {
+                        t.is_some_and(|t| {
+                            want + ICON / 2.0 + 8.0 > t.x && want - ICON / 2.0 - 8.0 < t.right()
+                        })
+                    });
+                    let cols: Vec<Rect> = cols.into_iter().map(|(c, _)| c).collect();
+                    if blocked && cols.len() > 1 {
+                        let gaps: Vec<f32> = cols
+                            .windows(2)
+                            .map(|p| (p[0].right() + p[1].x) / 2.0)
+                            .collect();
+                        if let Some(g) = gaps
+                            .iter()
+                            .copied()
+                            .min_by(|a, b| (a - want).abs().total_cmp(&(b - want).abs()))
+                        {
+                            want = g;
+                        }
+                    }
+                }
+                let lw = self.frames[b.index()]
+                    .label
+                    .as_ref()
+                    .map_or(0.0, |l| l.rect.w);
+                items.push((want - ICON / 2.0, b, ICON + 8.0 + lw));
+            }
+            if items.is_empty() {
+                continue;
+            }
+            items.sort_by(|x, y| x.0.total_cmp(&y.0));
+            // 2. Closest non-overlapping positions, then kept inside the side's free stretch.
+            let desired: Vec<(f32, f32)> = items.iter().map(|i| (i.0, 1.0)).collect();
+            let sizes: Vec<f32> = items.iter().map(|i| i.2).collect();
+            let mut xs = isotonic_place(&desired, &sizes, 16.0);
+            let lo = if side == Side::Top {
+                header_right + 16.0
+            } else {
+                PAD
+            };
+            let last = xs.len() - 1;
+            let over = xs[last] + sizes[last] - (w - 8.0);
+            if over > 0.0 {
+                xs.iter_mut().for_each(|x| *x -= over);
+            }
+            if xs[0] < lo {
+                let d = lo - xs[0];
+                xs.iter_mut().for_each(|x| *x += d);
+            }
+            // 3. Centre each icon on the line, label beside it on the outer side.
+            for (k, &(_, b, _)) in items.iter().enumerate() {
+                let y = if side == Side::Top {
+                    -ICON / 2.0
+                } else {
+                    h - ICON / 2.0
+                };
+                let mut label = self.frames[b.index()].label.clone().expect("node label");
+                label.rect.x = ICON + 6.0;
+                label.rect.y = if side == Side::Top {
+                    ICON / 2.0 - 3.0 - label.rect.h
+                } else {
+                    ICON / 2.0 + 3.0
+                };
+                self.rel[b.index()] = (xs[k].round(), y);
+                self.frames[b.index()] = Frame {
+                    w: ICON,
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: Some(side),
+                };
+            }
+            if side == Side::Top {
+                out_top = BORDER_OUTSET;
+            } else {
+                out_bottom = BORDER_OUTSET;
+            }
+        }
+        (out_top, out_bottom)
+    }
+
+    /// The side of VPC `vpc` that border node `b` sits on: the bottom when its links to the
+    /// outside mostly leave from it (downstream), else the top.
+    pub(super) fn border_side(&self, b: EntId, vpc: EntId) -> Side {
+        let mut score = 0i32;
+        for l in self.links_of[b.index()].iter().map(|&k| &self.m.links[k]) {
+            if l.from == b && !self.m.is_within(l.to, vpc) {
+                score -= 1;
+            } else if l.to == b && !self.m.is_within(l.from, vpc) {
+                score += 1;
+            }
+        }
+        if score >= 0 {
+            Side::Top
+        } else {
+            Side::Bottom
+        }
+    }
+}

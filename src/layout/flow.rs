@@ -1,0 +1,399 @@
+//! Step 3, flow: the layered layout of the items of one container.
+//!
+//! Takes sized items (siblings, or the roots) and the links between them; gives their
+//! positions relative to a (0,0) content origin and the content size. Longest-path ranks
+//! along the diagram direction, barycentre order inside ranks, ranks wrapped into rows to
+//! match the page shape, cross positions aligned to linked neighbours by isotonic regression.
+
+use super::*;
+
+impl Ctx<'_> {
+    /// Layered layout of `items` (already sized); sets their `rel` from a (0,0) content
+    /// origin and returns the content size.
+    pub(super) fn flow(&mut self, items: &[EntId]) -> (f32, f32) {
+        let n = items.len();
+        if n == 0 {
+            return (0.0, 0.0);
+        }
+        let down = self.m.direction == Direction::Down;
+        // Zone boxes in one container share one size.
+        let zones: Vec<EntId> = items
+            .iter()
+            .copied()
+            .filter(|i| matches!(self.m.get(*i).kind, EntKind::Zone))
+            .collect();
+        if zones.len() > 1 {
+            let w = zones
+                .iter()
+                .map(|z| self.frames[z.index()].body.w)
+                .fold(0.0, f32::max);
+            let h = zones
+                .iter()
+                .map(|z| self.frames[z.index()].body.h)
+                .fold(0.0, f32::max);
+            for z in zones {
+                self.stretch(z, w, h);
+            }
+        }
+        // (cross size, main size) of each item.
+        let size: Vec<(f32, f32)> = items
+            .iter()
+            .map(|i| {
+                let f = &self.frames[i.index()];
+                if down {
+                    (f.w, f.h)
+                } else {
+                    (f.h, f.w)
+                }
+            })
+            .collect();
+        // 1. Edges between items, with the cross-axis anchor of each end inside its item.
+        //    Only links whose nearest common ancestor is the items' parent can join two
+        //    items; an end's item is its ancestor (or itself) right under that parent.
+        let parent = self.m.get(items[0]).parent;
+        let siblings = items.iter().all(|i| self.m.get(*i).parent == parent);
+        for (k, it) in items.iter().enumerate() {
+            self.item_at[it.index()] = k as u32;
+        }
+        let owner = |x: EntId| {
+            if !siblings {
+                return items.iter().position(|&it| self.m.is_within(x, it));
+            }
+            let top = std::iter::once(x)
+                .chain(self.m.ancestors(x))
+                .find(|a| self.m.get(*a).parent == parent)?;
+            let k = self.item_at[top.index()] as usize;
+            (items.get(k) == Some(&top)).then_some(k)
+        };
+        let all: Vec<usize>;
+        let candidates: &[usize] = if siblings {
+            self.links_under.get(&parent).map_or(&[], |v| v.as_slice())
+        } else {
+            all = (0..self.m.links.len()).collect();
+            &all
+        };
+        let mut edges: Vec<(usize, usize, f32, f32)> = Vec::new();
+        for &li in candidates {
+            let l = &self.m.links[li];
+            let (Some(a), Some(b)) = (owner(l.from), owner(l.to)) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            let pa = self.anchor(items[a], l.from);
+            let pb = self.anchor(items[b], l.to);
+            let (oa, ob) = if down { (pa.0, pb.0) } else { (pa.1, pb.1) };
+            edges.push((a, b, oa, ob));
+        }
+        // 2. Ranks: longest path over the edges, cycles broken by DFS back edges.
+        let rank = ranks(n, &edges);
+        let nranks = rank.iter().copied().max().unwrap_or(0) + 1;
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
+        for i in 0..n {
+            layers[rank[i]].push(i);
+        }
+        // The edges at each item, in edge order.
+        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, &(a, b, _, _)) in edges.iter().enumerate() {
+            adj[a].push(k);
+            if b != a {
+                adj[b].push(k);
+            }
+        }
+        // 3. Order inside ranks by barycentre of neighbours (a few sweeps).
+        let mut pos = vec![0.0f32; n];
+        for layer in &layers {
+            for (k, &i) in layer.iter().enumerate() {
+                pos[i] = k as f32;
+            }
+        }
+        for sweep in 0..4 {
+            let order: Vec<usize> = if sweep % 2 == 0 {
+                (1..nranks).collect()
+            } else {
+                (0..nranks.saturating_sub(1)).rev().collect()
+            };
+            for r in order {
+                let mut keyed: Vec<(f32, usize)> = layers[r]
+                    .iter()
+                    .map(|&i| {
+                        let nb: Vec<f32> = adj[i]
+                            .iter()
+                            .map(|&k| edges[k])
+                            .filter_map(|(a, b, _, _)| {
+                                if a == i && rank[b] != r {
+                                    Some(pos[b])
+                                } else if b == i && rank[a] != r {
+                                    Some(pos[a])
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect();
+                        let bc = if nb.is_empty() {
+                            pos[i]
+                        } else {
+                            nb.iter().sum::<f32>() / nb.len() as f32
+                        };
+                        (bc, i)
+                    })
+                    .collect();
+                keyed.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                layers[r] = keyed.into_iter().map(|(_, i)| i).collect();
+                for (k, &i) in layers[r].iter().enumerate() {
+                    pos[i] = k as f32;
+                }
+            }
+        }
+        // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
+        //     unlinked things becomes a block near 4:3 instead of one long line.
+        // The row width is the one whose block of rows comes closest to the diagram's aspect
+        // (default 4:3; for a rightward flow the transpose, 3:4), judged on the widest rank.
+        let widest_layer = layers
+            .iter()
+            .max_by(|a, b| {
+                let wa: f32 = a.iter().map(|&i| size[i].0).sum();
+                let wb: f32 = b.iter().map(|&i| size[i].0).sum();
+                wa.total_cmp(&wb)
+            })
+            .cloned()
+            .unwrap_or_default();
+        let k = widest_layer.len().max(1);
+        let avg_w = widest_layer
+            .iter()
+            .map(|&i| size[i].0 + ITEM_GAP)
+            .sum::<f32>()
+            / k as f32;
+        let avg_h = widest_layer
+            .iter()
+            .map(|&i| size[i].1 + RANK_GAP)
+            .fold(0.0, f32::max);
+        let target: f32 = match (self.m.aspect, down) {
+            (None, true) => DEFAULT_ASPECT,
+            (None, false) => 3.0 / 4.0,
+            (Some(a), true) => a,
+            (Some(a), false) => 1.0 / a,
+        };
+        let best_cols = (1..=k)
+            .min_by(|&a, &b| {
+                let aspect = |c: usize| {
+                    let rows = k.div_ceil(c) as f32;
+                    let (w, h) = (c as f32 * avg_w, rows * avg_h);
+                    let r = if down { w / h } else { h / w };
+                    (r / target).ln().abs()
+                };
+                aspect(a).total_cmp(&aspect(b))
+            })
+            .unwrap_or(k);
+        let max_cross = (best_cols as f32 * avg_w + 1.0).max(WRAP_MIN);
+        let mut wrapped: Vec<Vec<usize>> = Vec::new();
+        for layer in layers {
+            let mut row: Vec<usize> = Vec::new();
+            let mut w = 0.0;
+            for i in layer {
+                if !row.is_empty() && w + size[i].0 > max_cross {
+                    wrapped.push(std::mem::take(&mut row));
+                    w = 0.0;
+                }
+                w += size[i].0 + ITEM_GAP;
+                row.push(i);
+            }
+            wrapped.push(row);
+        }
+        let layers = wrapped;
+        let mut rank = rank;
+        for (r, layer) in layers.iter().enumerate() {
+            for &i in layer {
+                rank[i] = r;
+            }
+        }
+        let nranks = layers.len();
+        // 4. Cross positions: pack each rank centred, then align to linked neighbours.
+        let widest = layers
+            .iter()
+            .map(|l| {
+                l.iter().map(|&i| size[i].0).sum::<f32>()
+                    + ITEM_GAP * (l.len().saturating_sub(1)) as f32
+            })
+            .fold(0.0, f32::max);
+        let mut x = vec![0.0f32; n];
+        for layer in &layers {
+            let total: f32 = layer.iter().map(|&i| size[i].0).sum::<f32>()
+                + ITEM_GAP * (layer.len().saturating_sub(1)) as f32;
+            let mut cur = (widest - total) / 2.0;
+            for &i in layer {
+                x[i] = cur;
+                cur += size[i].0 + ITEM_GAP;
+            }
+        }
+        if !edges.is_empty() {
+            for _round in 0..3 {
+                let seq: Vec<usize> = (0..nranks).chain((0..nranks).rev()).collect();
+                for r in seq {
+                    let layer = &layers[r];
+                    let mut desired = Vec::with_capacity(layer.len());
+                    for &i in layer {
+                        let mut sum = 0.0;
+                        let mut cnt = 0.0;
+                        for &(a, b, oa, ob) in adj[i].iter().map(|&k| &edges[k]) {
+                            if a == i && rank[b] != r {
+                                sum += x[b] + ob - oa;
+                                cnt += 1.0;
+                            } else if b == i && rank[a] != r {
+                                sum += x[a] + oa - ob;
+                                cnt += 1.0;
+                            }
+                        }
+                        if cnt > 0.0 {
+                            desired.push((sum / cnt, 1.0));
+                        } else {
+                            desired.push((x[i], 0.05));
+                        }
+                    }
+                    let sizes: Vec<f32> = layer.iter().map(|&i| size[i].0).collect();
+                    let placed = isotonic_place(&desired, &sizes, ITEM_GAP);
+                    for (k, &i) in layer.iter().enumerate() {
+                        x[i] = placed[k];
+                    }
+                }
+            }
+        }
+        let minx = x.iter().copied().fold(f32::INFINITY, f32::min);
+        let mut cross = 0.0f32;
+        for i in 0..n {
+            x[i] -= minx;
+            cross = cross.max(x[i] + size[i].0);
+        }
+        // 5. Main positions: ranks one after another, items aligned at the rank start.
+        let mut main = 0.0f32;
+        let mut start = vec![0.0f32; nranks];
+        for (r, layer) in layers.iter().enumerate() {
+            start[r] = main;
+            let depth = layer.iter().map(|&i| size[i].1).fold(0.0, f32::max);
+            main += depth + if down { RANK_GAP } else { RANK_GAP + 24.0 };
+        }
+        main -= if down { RANK_GAP } else { RANK_GAP + 24.0 };
+        for i in 0..n {
+            let (cx, my) = (x[i].round(), start[rank[i]].round());
+            self.rel[items[i].index()] = if down { (cx, my) } else { (my, cx) };
+        }
+        if down {
+            (cross, main)
+        } else {
+            (main, cross)
+        }
+    }
+}
+
+/// Longest-path ranks of a small graph; edges closing a cycle (DFS back edges) are ignored.
+pub(super) fn ranks(n: usize, edges: &[(usize, usize, f32, f32)]) -> Vec<usize> {
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b, _, _) in edges {
+        adj[a].push(b);
+    }
+    // 1. DFS from every node in order; mark back edges.
+    let mut state = vec![0u8; n];
+    let mut back = std::collections::HashSet::new();
+    for s in 0..n {
+        if state[s] != 0 {
+            continue;
+        }
+        let mut stack = vec![(s, 0usize)];
+        state[s] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if *k < adj[v].len() {
+                let w = adj[v][*k];
+                *k += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        back.insert((v, w));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    // 2. Longest path by relaxation in topological order (Kahn).
+    let mut indeg = vec![0usize; n];
+    for &(a, b, _, _) in edges {
+        if !back.contains(&(a, b)) {
+            indeg[b] += 1;
+        }
+    }
+    let mut rank = vec![0usize; n];
+    let mut queue: std::collections::VecDeque<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    while let Some(v) = queue.pop_front() {
+        for &w in &adj[v] {
+            if back.contains(&(v, w)) {
+                continue;
+            }
+            rank[w] = rank[w].max(rank[v] + 1);
+            indeg[w] -= 1;
+            if indeg[w] == 0 {
+                queue.push_back(w);
+            }
+        }
+    }
+    rank
+}
+
+/// Places items of the given sizes in order along a line, as close as possible (weighted least
+/// squares) to their desired starts, with at least `gap` between neighbours: isotonic
+/// regression by pool-adjacent-violators on `desired - prefix`.
+pub(super) fn isotonic_place(desired: &[(f32, f32)], sizes: &[f32], gap: f32) -> Vec<f32> {
+    let n = desired.len();
+    let mut prefix = vec![0.0f32; n];
+    for i in 1..n {
+        prefix[i] = prefix[i - 1] + sizes[i - 1] + gap;
+    }
+    // Blocks of (weighted mean, weight, count).
+    let mut blocks: Vec<(f32, f32, usize)> = Vec::new();
+    for i in 0..n {
+        let (d, w) = desired[i];
+        blocks.push((d - prefix[i], w, 1));
+        while blocks.len() > 1 {
+            let l = blocks.len();
+            if blocks[l - 2].0 <= blocks[l - 1].0 {
+                break;
+            }
+            let (m2, w2, c2) = blocks.pop().expect("len > 1");
+            let (m1, w1, c1) = blocks.pop().expect("len > 1");
+            let w = w1 + w2;
+            blocks.push(((m1 * w1 + m2 * w2) / w, w, c1 + c2));
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (m, _, c) in blocks {
+        for _ in 0..c {
+            out.push(m + prefix[out.len()]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isotonic_keeps_gaps_and_order() {
+        let p = isotonic_place(&[(0.0, 1.0), (0.0, 1.0)], &[10.0, 10.0], 5.0);
+        assert_eq!(p, vec![-7.5, 7.5]);
+        let p = isotonic_place(&[(0.0, 1.0), (100.0, 1.0)], &[10.0, 10.0], 5.0);
+        assert_eq!(p, vec![0.0, 100.0]);
+    }
+
+    #[test]
+    fn ranks_follow_edges_and_break_cycles() {
+        let r = ranks(3, &[(0, 1, 0.0, 0.0), (1, 2, 0.0, 0.0), (2, 0, 0.0, 0.0)]);
+        assert_eq!(r, vec![0, 1, 2]);
+    }
+}

@@ -1,0 +1,226 @@
+//! Step 4, the VPC grid: zones as equal columns, tiers as aligned rows.
+//!
+//! Takes a VPC whose subnets name zones; gives its frame with every zone column and subnet
+//! placed: columns of one width side by side, rows of one height across them (public above
+//! private above isolated), every column's content in the same order, linked nodes aligned
+//! across the rows of a column. Load balancer bands (`bands.rs`) reserve room in their row
+//! first and are placed after; border gateways (`borders.rs`) last.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn vpc_grid(&mut self, e: EntId) -> Frame {
+        let m = self.m;
+        let cols: Vec<EntId> = m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| matches!(m.get(*c).kind, EntKind::ZoneColumn { .. }))
+            .collect();
+        // 1. Size every subnet; collect rows keyed by (tier, k-th subnet of that tier).
+        let mut cells: Vec<Vec<((crate::spec::Tier, usize), EntId)>> = Vec::new();
+        for &col in &cols {
+            let mut subs: Vec<EntId> = m.get(col).children.clone();
+            subs.sort_by_key(|s| match m.get(*s).kind {
+                EntKind::Subnet { tier, .. } => (tier, m.get(*s).span.map_or(0, |x| x.start)),
+                _ => (crate::spec::Tier::Isolated, usize::MAX),
+            });
+            let mut counts = std::collections::HashMap::new();
+            let mut v = Vec::new();
+            for s in subs {
+                self.lay(s);
+                let tier = match m.get(s).kind {
+                    EntKind::Subnet { tier, .. } => tier,
+                    _ => crate::spec::Tier::Isolated,
+                };
+                let k = counts.entry(tier).or_insert(0usize);
+                v.push(((tier, *k), s));
+                *k += 1;
+            }
+            cells.push(v);
+        }
+        let mut rows: Vec<(crate::spec::Tier, usize)> =
+            cells.iter().flatten().map(|(k, _)| *k).collect();
+        rows.sort();
+        rows.dedup();
+        // 2. Spanning nodes (load balancers across zones) reserve room in their row.
+        let row_of = |s: EntId| {
+            cells
+                .iter()
+                .flatten()
+                .find(|(_, x)| *x == s)
+                .map(|(k, _)| rows.iter().position(|r| r == k).unwrap_or(0))
+        };
+        let bands = self.reserve_bands(e, &row_of, rows.len());
+        // 3. Equal column widths, aligned row heights.
+        let mut col_w = cols
+            .iter()
+            .map(|c| self.text.width(&m.get(*c).label, GROUP_LABEL_SIZE, true) + 2.0 * PAD)
+            .fold(160.0, f32::max);
+        let mut row_h = vec![0.0f32; rows.len()];
+        for cell in &cells {
+            for (k, s) in cell {
+                let f = &self.frames[s.index()];
+                col_w = col_w.max(f.w);
+                let r = rows.iter().position(|x| x == k).unwrap_or(0);
+                row_h[r] = row_h[r].max(f.h);
+            }
+        }
+        for (r, h) in row_h.iter_mut().enumerate() {
+            *h += bands.room[r];
+        }
+        let zpad = PAD;
+        let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));
+        col_w = col_w.max(self.band_col_width(&bands, &col_of, zpad));
+        let col_w = col_w.ceil();
+        for h in row_h.iter_mut() {
+            *h = h.ceil();
+        }
+        let zone_w = col_w + 2.0 * zpad;
+        let zone_h = ZONE_HEADER
+            + row_h.iter().sum::<f32>()
+            + ROW_GAP * (rows.len().saturating_sub(1)) as f32
+            + zpad;
+        for (ci, &col) in cols.iter().enumerate() {
+            let mut y = ZONE_HEADER;
+            for (r, key) in rows.iter().enumerate() {
+                if let Some((_, s)) = cells[ci].iter().find(|(k, _)| k == key) {
+                    let s = *s;
+                    self.stretch(s, col_w, row_h[r]);
+                    self.rel[s.index()] = (zpad, y);
+                }
+                y += row_h[r] + ROW_GAP;
+            }
+            let mut label = self.label_box(&m.get(col).label, GROUP_LABEL_SIZE, true);
+            label.rect.x = (zone_w - label.rect.w) / 2.0;
+            label.rect.y = 7.0;
+            self.frames[col.index()] = Frame {
+                w: zone_w,
+                h: zone_h,
+                body: Rect::new(0.0, 0.0, zone_w, zone_h),
+                label: Some(label),
+                icon: None,
+                border: None,
+            };
+            self.laid[col.index()] = true;
+        }
+        // 3a. Every zone column shows its subnets' content in the same order (no mirrored
+        //     zones: corresponding things sit in corresponding places).
+        // 3b. Align linked nodes vertically across the subnets of one zone column: shift each
+        //     subnet's content towards the nodes it links to in the rows above.
+        for cell in &cells {
+            let mut done: Vec<EntId> = Vec::new();
+            let mut ordered: Vec<EntId> = cell.iter().map(|(_, s)| *s).collect();
+            ordered.sort_by(|a, b| self.rel[a.index()].1.total_cmp(&self.rel[b.index()].1));
+            for s in ordered {
+                let kids = self.inside_children(s);
+                let centre = |c: &Ctx, sub: EntId, n: EntId| {
+                    c.rel[sub.index()].0 + c.rel[n.index()].0 + c.frames[n.index()].body.cx()
+                };
+                let mut sum = 0.0;
+                let mut cnt = 0.0;
+                let mut partner: Option<EntId> = None;
+                let mut at_kids: Vec<usize> = kids
+                    .iter()
+                    .flat_map(|x| self.links_of[x.index()].iter().copied())
+                    .collect();
+                at_kids.sort_unstable();
+                at_kids.dedup();
+                for l in at_kids.iter().map(|&k| &m.links[k]) {
+                    for (a, b) in [(l.from, l.to), (l.to, l.from)] {
+                        if !kids.contains(&a) {
+                            continue;
+                        }
+                        let Some(&other) = done.iter().find(|d| m.get(b).parent == Some(**d))
+                        else {
+                            continue;
+                        };
+                        if !matches!(self.placement(b), Placement::Inside) {
+                            continue;
+                        }
+                        sum += centre(self, other, b) - centre(self, s, a);
+                        cnt += 1.0;
+                        partner = Some(other);
+                    }
+                }
+                if cnt > 0.0 && !kids.is_empty() {
+                    let want = sum / cnt;
+                    let moved = self.shift_content(s, want, col_w);
+                    // What this subnet could not take up, the one it links to may.
+                    if let (Some(p), true) = (partner, cnt == 1.0 && (want - moved).abs() > 0.5) {
+                        self.shift_content(p, moved - want, col_w);
+                    }
+                }
+                done.push(s);
+            }
+        }
+        let (mut label, icon, header) = self.header(e);
+        let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
+        for (ci, &col) in cols.iter().enumerate() {
+            self.rel[col.index()] = (PAD + ci as f32 * (zone_w + COL_GAP), header);
+        }
+        // 4. Other content of the VPC (nodes, groups, unassociated route tables) below the grid.
+        let rest = self.inside_children(e);
+        for &c in &rest {
+            self.lay(c);
+        }
+        let (rw, rh) = self.flow(&rest);
+        let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
+        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
+        let w = (grid_w + 2.0 * PAD)
+            .max(rw + 2.0 * PAD)
+            .max(lw)
+            .max(self.border_width(e, header_right));
+        let grid_dx = ((w - grid_w - 2.0 * PAD) / 2.0).floor();
+        for &col in &cols {
+            self.rel[col.index()].0 += grid_dx;
+        }
+        let bottom_borders = m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
+        });
+        let rest_y = header + zone_h + if rest.is_empty() { 0.0 } else { ROW_GAP };
+        for &c in &rest {
+            self.rel[c.index()].0 += (w - rw) / 2.0;
+            self.rel[c.index()].1 += rest_y;
+        }
+        let h = rest_y + rh + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
+        // 5. Spanning bands across the subnets they span.
+        self.place_bands(e, &bands, &row_h);
+        // 6. Border nodes on the side facing their links, near the nodes they link to.
+        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
+        if let Some(l) = &mut label {
+            l.rect.y = (HEADER_ICON - l.rect.h) / 2.0;
+        }
+        Frame {
+            w,
+            h: h + out_top + out_bottom,
+            body: Rect::new(0.0, out_top, w, h),
+            label,
+            icon,
+            border: None,
+        }
+    }
+
+    /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
+    /// the distance moved.
+    pub(super) fn shift_content(&mut self, s: EntId, dx: f32, width: f32) -> f32 {
+        let kids = self.inside_children(s);
+        if kids.is_empty() {
+            return 0.0;
+        }
+        let lo = kids
+            .iter()
+            .map(|k| self.rel[k.index()].0)
+            .fold(f32::INFINITY, f32::min);
+        let hi = kids
+            .iter()
+            .map(|k| self.rel[k.index()].0 + self.frames[k.index()].w)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let dx = dx.clamp(PAD - lo, (width - PAD - hi).max(PAD - lo));
+        for k in kids {
+            self.rel[k.index()].0 += dx;
+        }
+        dx
+    }
+}

@@ -1,0 +1,151 @@
+//! Step 2, groups: a generic group's frame, its children laid out by [`Ctx::flow`] under its
+//! header.
+//!
+//! Takes a group whose children are sized; gives its frame (header, content, room for border
+//! nodes and overlay labels) and its children's positions relative to its body. Also the
+//! helpers that later steps use to find a descendant's centre and to stretch a laid-out group.
+
+use super::*;
+
+impl Ctx<'_> {
+    /// A generic group: header, then its children in layers.
+    pub(super) fn group_frame(&mut self, e: EntId) -> Frame {
+        let children: Vec<EntId> = self.inside_children(e);
+        for &c in &children {
+            self.lay(c);
+        }
+        let (mut label, icon, mut header) = self.header(e);
+        let top_borders = self.m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Top
+        });
+        if top_borders {
+            // Border icons hang half inside: keep the content below them.
+            header = header.max(ICON / 2.0 + 20.0);
+        }
+        if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {
+            // A channel under the title, so links can reach content without crossing it.
+            header += SUBNET_CHANNEL;
+        }
+        let (cw, ch) = self.flow(&children);
+        let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
+        let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
+        let w = (cw + 2.0 * PAD)
+            .max(lw)
+            .max(120.0)
+            .max(self.border_width(e, header_right));
+        // Room under the content for the label of an overlay drawn around some of it.
+        let holds_overlay = self
+            .m
+            .get(e)
+            .children
+            .iter()
+            .any(|c| self.m.get(*c).is_overlay())
+            || self.overlay_parent[e.index()];
+        let overlay_room = if holds_overlay { 24.0 } else { 0.0 };
+        let bottom_borders = self.m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
+        });
+        let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
+        let dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
+        for &c in &children {
+            self.rel[c.index()].0 += dx;
+            self.rel[c.index()].1 += header;
+        }
+        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
+        if out_top + out_bottom > 0.0 {
+            return Frame {
+                w,
+                h: h + out_top + out_bottom,
+                body: Rect::new(0.0, out_top, w, h),
+                label,
+                icon,
+                border: None,
+            };
+        }
+        if matches!(
+            self.m.get(e).kind,
+            EntKind::Zone | EntKind::ZoneColumn { .. }
+        ) {
+            if let Some(l) = &mut label {
+                l.rect.x = (w - l.rect.w) / 2.0;
+                l.rect.y = 8.0;
+            }
+        }
+        Frame {
+            w,
+            h,
+            body: Rect::new(0.0, 0.0, w, h),
+            label,
+            icon,
+            border: None,
+        }
+    }
+
+    /// Children laid out inside (not on the border, not spanning), route tables last.
+    pub(super) fn inside_children(&self, e: EntId) -> Vec<EntId> {
+        let mut v: Vec<EntId> = self
+            .m
+            .get(e)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| {
+                let ch = self.m.get(*c);
+                !ch.is_overlay()
+                    && matches!(self.placement(*c), Placement::Inside)
+                    && !matches!(ch.kind, EntKind::ZoneColumn { .. })
+            })
+            .collect();
+        v.sort_by_key(|c| matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }));
+        v
+    }
+
+    /// Widens a laid-out group to `w` × `h`, keeping its content centred horizontally.
+    pub(super) fn stretch(&mut self, e: EntId, w: f32, h: f32) {
+        let f = &mut self.frames[e.index()];
+        let dx = ((w - f.body.w) / 2.0).floor();
+        if let Some(l) = &mut f.label {
+            if matches!(
+                self.m.get(e).kind,
+                EntKind::Zone | EntKind::ZoneColumn { .. }
+            ) {
+                l.rect.x = (w - l.rect.w) / 2.0;
+            }
+        }
+        f.w += w - f.body.w;
+        f.h += h - f.body.h;
+        f.body.w = w;
+        f.body.h = h;
+        for c in self.m.get(e).children.clone() {
+            if matches!(self.placement(c), Placement::Inside) {
+                self.rel[c.index()].0 += dx;
+            }
+        }
+    }
+
+    /// Offset of the centre of `desc`'s body from the outer origin of its ancestor `item`.
+    pub(super) fn anchor(&self, item: EntId, desc: EntId) -> (f32, f32) {
+        let f = &self.frames[desc.index()];
+        let (mut x, mut y) = (f.body.cx(), f.body.cy());
+        let mut cur = desc;
+        while cur != item {
+            x += self.rel[cur.index()].0;
+            y += self.rel[cur.index()].1;
+            let Some(p) = self.m.get(cur).parent else {
+                break;
+            };
+            let pb = self.frames[p.index()].body;
+            x += pb.x;
+            y += pb.y;
+            cur = p;
+        }
+        (x, y)
+    }
+
+    /// Centre of `desc`'s body relative to the body origin of its ancestor `group`.
+    pub(super) fn anchor_in_body(&self, group: EntId, desc: EntId) -> (f32, f32) {
+        let (x, y) = self.anchor(group, desc);
+        let b = self.frames[group.index()].body;
+        (x - b.x, y - b.y)
+    }
+}

@@ -1,0 +1,368 @@
+//! Stage 4, `layout`: [`Model`] → [`Layout`], every entity's box in canvas px.
+//!
+//! Takes the resolved model and a text measurer; gives absolute rectangles for every box,
+//! its label and its icon. Boxes are sized bottom-up and placed top-down:
+//!
+//! The steps, one file each, in the order they run:
+//!
+//! 1. `sizes.rs`: leaves: an icon node is a 48 px icon with its label; a route table is a
+//!    card of rows; a group's header is its icon and title.
+//! 2. `groups.rs`: a generic group is its header over its children, laid out by
+//! 3. `flow.rs`: layers along the diagram direction (longest-path ranks over the links
+//!    between children, barycentre ordering, rows wrapped to the page shape, positions
+//!    aligned to linked neighbours by isotonic regression).
+//! 4. `grid.rs`: a VPC whose subnets name zones is a grid instead: zones are equal-width
+//!    columns, tiers are rows aligned across columns (public above private above isolated);
+//!    `bands.rs` places a load balancer in several subnets as one band across them:
+//!
+//! ```text
+//!   ┌ VPC ───────────────────────────────┐
+//!   │ ┆ zone a       ┆   ┆ zone b       ┆ │   border gateways sit on the VPC line,
+//!   │ ┆ ┌public────┐ ┆   ┆ ┌public────┐ ┆ │   facing their links
+//!   │ ┆ │ NAT  RT  │ ┆   ┆ │ NAT  RT  │ ┆ │
+//!   │ ┆ │  ╭───────┼─┼───┼─┼──────╮   │ ┆ │   a load balancer in several subnets is
+//!   │ ┆ │  │  ALB  band across zones  │ ┆ │   one band in space reserved at the bottom
+//!   │ ┆ └──┴───────┘ ┆   ┆ └──────────┘ ┆ │   of the row it spans
+//!   │ ┆ ┌private───┐ ┆   ┆ ┌private───┐ ┆ │
+//!   │ ┆ └──────────┘ ┆   ┆ └──────────┘ ┆ │
+//!   └────────────────────────────────────┘
+//! ```
+//! 5. `borders.rs`: gateways centred on their group's frame line, on the side facing their
+//!    links.
+//! 6. `overlays.rs`: overlays (`span` groups) are drawn around their members after placement.
+//! 7. `canvas.rs`: relative positions become absolute boxes; one rounding pass snaps every
+//!    coordinate to whole pixels.
+//!
+//! This file holds the public types, the shared constants, the frame under construction and
+//! the entry point [`layout`], which runs the steps.
+
+use crate::geom::{Rect, Side};
+use crate::model::{EntId, EntKind, Model, Placement};
+use crate::spec::Direction;
+use crate::text::{Measure, ASCENT, LINE_HEIGHT};
+
+mod bands;
+mod borders;
+mod canvas;
+mod flow;
+mod grid;
+mod groups;
+mod overlays;
+mod sizes;
+
+use canvas::round_all;
+use flow::isotonic_place;
+use overlays::place_overlays;
+
+/// Size of an icon node's icon.
+pub const ICON: f32 = 48.0;
+/// Size of a group's header icon.
+pub const HEADER_ICON: f32 = 24.0;
+pub const LABEL_SIZE: f32 = 13.0;
+pub const GROUP_LABEL_SIZE: f32 = 13.0;
+pub const ROUTE_SIZE: f32 = 11.5;
+pub const TITLE_SIZE: f32 = 20.0;
+const LABEL_GAP: f32 = 4.0;
+const PAD: f32 = 30.0;
+const HEADER: f32 = 52.0;
+const ZONE_HEADER: f32 = 30.0;
+const RANK_GAP: f32 = 60.0;
+const ITEM_GAP: f32 = 44.0;
+/// The gap between zone columns: room for two links side by side 14 px clear of both frames
+/// and 12 px apart (a gateway on the VPC's top sits over it; 24 px left links hugging).
+const COL_GAP: f32 = 40.0;
+const ROW_GAP: f32 = 48.0;
+const BAND_H: f32 = 64.0;
+const BORDER_OUTSET: f32 = 28.0;
+const MARGIN: f32 = 24.0;
+/// The height of the title band inside the top of an overlay box.
+const OVERLAY_TITLE: f32 = 34.0;
+/// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
+pub const EDGE: f32 = 8.0;
+const SUBNET_CHANNEL: f32 = 6.0;
+/// Ranks are wrapped into rows only past this width (px).
+const WRAP_MIN: f32 = 1600.0;
+/// The page shape (width ÷ height) that wrapped rows aim at unless the spec sets `aspect`.
+pub const DEFAULT_ASPECT: f32 = 4.0 / 3.0;
+
+/// How a label's x relates to its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+}
+
+/// A positioned single line of text; `rect` is its line box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub text: String,
+    pub rect: Rect,
+    pub size: f32,
+    pub bold: bool,
+}
+
+impl TextBox {
+    /// Baseline y of the text.
+    pub fn baseline(&self) -> f32 {
+        self.rect.y + self.size * ASCENT + (self.rect.h - self.size * LINE_HEIGHT) / 2.0
+    }
+}
+
+/// One placed entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    /// The box: the icon of a node, the card of a route table, the band of a spanning load
+    /// balancer, the frame of a group.
+    pub rect: Rect,
+    pub label: Option<TextBox>,
+    /// The icon inside the box (a group's header icon; a band's icon), if separate from it.
+    pub icon: Option<Rect>,
+    /// Set for nodes centred on their parent's border.
+    pub border: Option<Side>,
+}
+
+/// Positions of everything, in absolute canvas px.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub title: Option<TextBox>,
+    /// Indexed by [`EntId`]; `None` for entities that are not drawn (and for overlays).
+    pub boxes: Vec<Option<Placed>>,
+    /// Overlay boxes (`span` groups): one or more per overlay.
+    pub overlays: Vec<OverlayBox>,
+}
+
+/// One box of an overlay. An overlay whose members sit far apart with other nodes between
+/// them is drawn as several boxes, each around some members, all with the overlay's label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayBox {
+    pub ent: EntId,
+    /// 0 for the first box of an overlay, 1, 2… for the others.
+    pub part: usize,
+    pub placed: Placed,
+    /// The members inside this box, with every node inside member groups.
+    pub members: Vec<EntId>,
+}
+
+impl Layout {
+    pub fn get(&self, e: EntId) -> Option<&Placed> {
+        self.boxes.get(e.index()).and_then(|b| b.as_ref())
+    }
+
+    /// The smallest rectangle holding everything drawn: boxes, icons, labels, overlays and
+    /// the title (`None` for an empty layout).
+    pub fn extent(&self) -> Option<Rect> {
+        let placed = self
+            .boxes
+            .iter()
+            .flatten()
+            .chain(self.overlays.iter().map(|o| &o.placed));
+        let mut rects: Vec<Rect> = Vec::new();
+        for p in placed {
+            rects.push(p.rect);
+            rects.extend(p.icon);
+            rects.extend(p.label.as_ref().map(|t| t.rect));
+        }
+        rects.extend(self.title.as_ref().map(|t| t.rect));
+        let first = *rects.first()?;
+        Some(rects.iter().fold(first, |a, b| a.union(b)))
+    }
+
+    /// Moves everything by (`dx`, `dy`) (the canvas size is left alone).
+    pub fn translate(&mut self, dx: f32, dy: f32) {
+        let placed = self
+            .boxes
+            .iter_mut()
+            .flatten()
+            .chain(self.overlays.iter_mut().map(|o| &mut o.placed));
+        for p in placed {
+            p.rect = p.rect.translate(dx, dy);
+            if let Some(i) = &mut p.icon {
+                *i = i.translate(dx, dy);
+            }
+            if let Some(t) = &mut p.label {
+                t.rect = t.rect.translate(dx, dy);
+            }
+        }
+        if let Some(t) = &mut self.title {
+            t.rect = t.rect.translate(dx, dy);
+        }
+    }
+
+    /// Grows the canvas (moving everything right or down where it must) so that `extent`
+    /// lies at least [`EDGE`] inside it. Returns the move.
+    pub fn fit(&mut self, extent: Rect) -> (f32, f32) {
+        let dx = (EDGE - extent.x).max(0.0).ceil();
+        let dy = (EDGE - extent.y).max(0.0).ceil();
+        if dx > 0.0 || dy > 0.0 {
+            self.translate(dx, dy);
+        }
+        self.width = (self.width + dx).max((extent.right() + dx + EDGE).ceil());
+        self.height = (self.height + dy).max((extent.bottom() + dy + EDGE).ceil());
+        (dx, dy)
+    }
+
+    /// The box a link to `e` attaches to: its own, or an overlay's first box.
+    pub fn link_end(&self, e: EntId) -> Option<&Placed> {
+        self.get(e)
+            .or_else(|| self.overlays.iter().find(|o| o.ent == e).map(|o| &o.placed))
+    }
+}
+
+/// A frame under construction: its outer size, and its body, label and icon relative to the
+/// outer origin (body) or the body origin (label, icon).
+#[derive(Debug, Clone, Default)]
+struct Frame {
+    w: f32,
+    h: f32,
+    body: Rect,
+    label: Option<TextBox>,
+    icon: Option<Rect>,
+    border: Option<Side>,
+}
+
+struct Ctx<'a> {
+    m: &'a Model,
+    text: &'a dyn Measure,
+    frames: Vec<Frame>,
+    /// Outer origin of each entity relative to its parent's body origin.
+    rel: Vec<(f32, f32)>,
+    laid: Vec<bool>,
+    /// The links at each entity (as either end), in model order.
+    links_of: Vec<Vec<usize>>,
+    /// The links between two different children of each entity (`None`: between two
+    /// roots), in model order: the links that `flow` over that entity's children can see.
+    links_under: std::collections::HashMap<Option<EntId>, Vec<usize>>,
+    /// Entities that are the parent of some overlay member.
+    overlay_parent: Vec<bool>,
+    /// The number of overlays each entity is a member of.
+    overlays_around: Vec<u32>,
+    /// A scratch map from entity to its position among the items of a `flow`.
+    item_at: Vec<u32>,
+}
+
+/// Lays out a model.
+pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
+    let n = m.entities.len();
+    let mut links_of = vec![Vec::new(); n];
+    let mut links_under: std::collections::HashMap<Option<EntId>, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (k, l) in m.links.iter().enumerate() {
+        links_of[l.from.index()].push(k);
+        if l.to != l.from {
+            links_of[l.to.index()].push(k);
+        }
+        links_under
+            .entry(common_ancestor(m, l.from, l.to))
+            .or_default()
+            .push(k);
+    }
+    let mut overlay_parent = vec![false; n];
+    let mut overlays_around = vec![0u32; n];
+    for e in &m.entities {
+        if let EntKind::Overlay { members, .. } = &e.kind {
+            for x in members {
+                if let Some(p) = m.get(*x).parent {
+                    overlay_parent[p.index()] = true;
+                }
+            }
+            let mut distinct = members.clone();
+            distinct.sort();
+            distinct.dedup();
+            for x in distinct {
+                overlays_around[x.index()] += 1;
+            }
+        }
+    }
+    let mut c = Ctx {
+        m,
+        text,
+        frames: vec![Frame::default(); n],
+        rel: vec![(0.0, 0.0); n],
+        laid: vec![false; n],
+        links_of,
+        links_under,
+        overlay_parent,
+        overlays_around,
+        item_at: vec![u32::MAX; n],
+    };
+    // 1–3. Size everything bottom-up and place children relative to their parents.
+    for &r in &m.roots {
+        c.lay(r);
+    }
+    let items: Vec<EntId> = m.roots.clone();
+    let (cw, ch) = c.flow(&items);
+    let title = m.title.as_ref().map(|t| {
+        let w = text.width(t, TITLE_SIZE, true);
+        TextBox {
+            text: t.clone(),
+            rect: Rect::new(MARGIN, MARGIN - 4.0, w, TITLE_SIZE * LINE_HEIGHT),
+            size: TITLE_SIZE,
+            bold: true,
+        }
+    });
+    let top = MARGIN + title.as_ref().map_or(0.0, |t| t.rect.h + 20.0);
+    let mut boxes: Vec<Option<Placed>> = vec![None; n];
+    for &r in &items {
+        c.place_abs(r, (MARGIN, top), &mut boxes);
+    }
+    let mut width = cw + 2.0 * MARGIN;
+    if let Some(t) = &title {
+        width = width.max(t.rect.right() + MARGIN);
+    }
+    let height = top + ch + MARGIN;
+    // 4. Overlays around their members; split where one box would take in other nodes.
+    let overlays = place_overlays(m, text, &boxes);
+    // 5. Round.
+    let mut out = Layout {
+        width: width.ceil(),
+        height: height.ceil(),
+        title,
+        boxes,
+        overlays,
+    };
+    round_all(&mut out);
+    // Overlay boxes and labels can stick out of the canvas (an overlay around a node at the
+    // edge): the canvas grows to hold them.
+    if let Some(ext) = out.extent() {
+        out.fit(ext);
+    }
+    out
+}
+
+impl Ctx<'_> {
+    /// Sizes `e` and places its children (relative positions).
+    fn lay(&mut self, e: EntId) {
+        if self.laid[e.index()] {
+            return;
+        }
+        self.laid[e.index()] = true;
+        let ent = self.m.get(e);
+        let frame = match &ent.kind {
+            EntKind::Node { .. } => self.node_frame(e),
+            EntKind::RouteTable { rows } => self.route_table_frame(&ent.label, rows),
+            EntKind::Overlay { .. } => Frame::default(),
+            EntKind::Vpc { .. }
+                if ent
+                    .children
+                    .iter()
+                    .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. })) =>
+            {
+                self.vpc_grid(e)
+            }
+            _ => self.group_frame(e),
+        };
+        let frame = self.overlay_room(e, frame);
+        self.frames[e.index()] = frame;
+    }
+}
+
+/// The nearest common ancestor of `a` and `b` (`a` or `b` itself when one holds the other);
+/// `None` when they lie in different trees.
+fn common_ancestor(m: &Model, a: EntId, b: EntId) -> Option<EntId> {
+    let up: Vec<EntId> = std::iter::once(a).chain(m.ancestors(a)).collect();
+    std::iter::once(b)
+        .chain(m.ancestors(b))
+        .find(|x| up.contains(x))
+}

@@ -1,0 +1,149 @@
+//! Step 1, sizes: each leaf's frame before anything is placed.
+//!
+//! Takes an entity of the model and the text measurer; gives its [`Frame`]: an icon node is a
+//! 48 px icon with its label beside it (downward flows) or below it; a route table is a card
+//! of rows; a group's header is its icon and title. Room is added around members of
+//! overlays, for the overlay boxes drawn later.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn label_box(&self, text: &str, size: f32, bold: bool) -> TextBox {
+        TextBox {
+            text: text.to_string(),
+            rect: Rect::new(
+                0.0,
+                0.0,
+                self.text.width(text, size, bold).ceil(),
+                (size * LINE_HEIGHT).ceil(),
+            ),
+            size,
+            bold,
+        }
+    }
+
+    pub(super) fn placement(&self, e: EntId) -> Placement {
+        match &self.m.get(e).kind {
+            EntKind::Node { placement, .. } => placement.clone(),
+            _ => Placement::Inside,
+        }
+    }
+
+    /// Room around a member of overlays laid out in a flow, so each overlay box (8 px out,
+    /// 8 px more per overlay nested around it, with its title inside at the top) stays clear
+    /// of the parent's title and edges.
+    pub(super) fn overlay_room(&self, e: EntId, mut f: Frame) -> Frame {
+        let ent = self.m.get(e);
+        let in_flow = match &ent.kind {
+            EntKind::Node { .. } => self.placement(e) == Placement::Inside,
+            EntKind::RouteTable { .. } | EntKind::Group { .. } => true,
+            _ => false,
+        };
+        if !in_flow {
+            return f;
+        }
+        let k = self.overlays_around[e.index()] as f32;
+        if k == 0.0 {
+            return f;
+        }
+        let side = 8.0 * k;
+        let above = side + k * OVERLAY_TITLE;
+        f.body = f.body.translate(side, above);
+        f.w += 2.0 * side;
+        f.h += above + side;
+        f
+    }
+
+    pub(super) fn node_frame(&self, e: EntId) -> Frame {
+        let ent = self.m.get(e);
+        let mut label = self.label_box(&ent.label, LABEL_SIZE, false);
+        match self.placement(e) {
+            // In a downward flow links enter at the top and leave at the bottom, so the label
+            // goes to the right of the icon; in a rightward flow, below it.
+            Placement::Inside if self.m.direction == Direction::Down => {
+                label.rect.x = ICON + LABEL_GAP + 4.0;
+                label.rect.y = (ICON - label.rect.h) / 2.0;
+                Frame {
+                    w: label.rect.right(),
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
+            Placement::Inside => {
+                let w = ICON.max(label.rect.w);
+                label.rect.x = (ICON - label.rect.w) / 2.0;
+                label.rect.y = ICON + LABEL_GAP;
+                Frame {
+                    w,
+                    h: ICON + LABEL_GAP + label.rect.h,
+                    body: Rect::new((w - ICON) / 2.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
+            // Border and spanning nodes: sized here, positioned by their VPC.
+            Placement::Border | Placement::Span(_) => {
+                label.rect.x = ICON + 8.0;
+                Frame {
+                    w: ICON,
+                    h: ICON,
+                    body: Rect::new(0.0, 0.0, ICON, ICON),
+                    label: Some(label),
+                    icon: None,
+                    border: None,
+                }
+            }
+        }
+    }
+
+    pub(super) fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {
+        let tw = self.text.width(title, 12.0, true) + 22.0;
+        let dw = rows
+            .iter()
+            .map(|(d, _)| self.text.width(d, ROUTE_SIZE, false))
+            .fold(0.0, f32::max);
+        let vw = rows
+            .iter()
+            .map(|(_, v)| self.text.width(&format!("→ {v}"), ROUTE_SIZE, false))
+            .fold(0.0, f32::max);
+        let w = (tw.max(dw + vw + 24.0) + 16.0).ceil();
+        let h = 26.0 + rows.len() as f32 * 17.0 + 6.0;
+        let mut label = self.label_box(title, 12.0, true);
+        label.rect.x = 24.0;
+        label.rect.y = 4.0;
+        Frame {
+            w,
+            h,
+            body: Rect::new(0.0, 0.0, w, h),
+            label: Some(label),
+            icon: Some(Rect::new(8.0, 8.0, 12.0, 12.0)),
+            border: None,
+        }
+    }
+
+    /// Header of a group frame: (label, icon, header height), relative to the body origin.
+    pub(super) fn header(&self, e: EntId) -> (Option<TextBox>, Option<Rect>, f32) {
+        let ent = self.m.get(e);
+        match ent.kind {
+            EntKind::Zone | EntKind::ZoneColumn { .. } => {
+                let label = self.label_box(&ent.label, GROUP_LABEL_SIZE, true);
+                (Some(label), None, ZONE_HEADER)
+            }
+            _ => {
+                let mut label =
+                    self.label_box(&ent.label, GROUP_LABEL_SIZE, ent.kind_name == "cloud");
+                label.rect.x = HEADER_ICON + 8.0;
+                label.rect.y = (HEADER_ICON - label.rect.h) / 2.0;
+                (
+                    Some(label),
+                    Some(Rect::new(0.0, 0.0, HEADER_ICON, HEADER_ICON)),
+                    HEADER,
+                )
+            }
+        }
+    }
+}
