@@ -16,16 +16,18 @@ use archdraw::quality::BlemishKind;
 use archdraw::Format;
 use std::path::{Path, PathBuf};
 
-/// The blemishes the router answers for (quality.md), and zone order: zero on every case
+/// The blemishes the router answers for (quality.md), and the placement ones of zone order
+/// and off-centre hubs: zero on every case
 /// and spec. (Where a layout truly leaves no channel, list the blemish here with its
 /// measured room rather than loosening the check.)
-const CHECKED_BLEMISHES: [BlemishKind; 6] = [
+const CHECKED_BLEMISHES: [BlemishKind; 7] = [
     BlemishKind::BorderHugging,
     BlemishKind::Detour,
     BlemishKind::Excursion,
     BlemishKind::CoincidentLinks,
     BlemishKind::Grazing,
     BlemishKind::ZoneOrder,
+    BlemishKind::OffCentreHub,
 ];
 
 /// The checked blemishes of one layout, as failures.

@@ -36,7 +36,7 @@ impl Ctx<'_> {
             }
         }
         // (cross size, main size) of each item.
-        let size: Vec<(f32, f32)> = items
+        let mut size: Vec<(f32, f32)> = items
             .iter()
             .map(|i| {
                 let f = &self.frames[i.index()];
@@ -73,18 +73,30 @@ impl Ctx<'_> {
             &all
         };
         let mut edges: Vec<(usize, usize, f32, f32)> = Vec::new();
+        // The main-axis anchors of each edge's ends, in the same order.
+        let mut mains: Vec<(f32, f32)> = Vec::new();
+        // The entity at each edge's ends.
+        let mut ent_ends: Vec<(EntId, EntId)> = Vec::new();
+        // A link to an overlay counts as a link to its first member.
+        let end = |x: EntId| match &self.m.get(x).kind {
+            EntKind::Overlay { members, .. } => members.first().copied().unwrap_or(x),
+            _ => x,
+        };
         for &li in candidates {
             let l = &self.m.links[li];
-            let (Some(a), Some(b)) = (owner(l.from), owner(l.to)) else {
+            let (from, to) = (end(l.from), end(l.to));
+            let (Some(a), Some(b)) = (owner(from), owner(to)) else {
                 continue;
             };
             if a == b {
                 continue;
             }
-            let pa = self.anchor(items[a], l.from);
-            let pb = self.anchor(items[b], l.to);
+            let pa = self.anchor(items[a], from);
+            let pb = self.anchor(items[b], to);
             let (oa, ob) = if down { (pa.0, pb.0) } else { (pa.1, pb.1) };
             edges.push((a, b, oa, ob));
+            mains.push(if down { (pa.1, pb.1) } else { (pa.0, pb.0) });
+            ent_ends.push((from, to));
         }
         // 2. Ranks: longest path over the edges, cycles broken by DFS back edges.
         let rank = ranks(n, &edges);
@@ -146,6 +158,15 @@ impl Ctx<'_> {
                 }
             }
         }
+        // 3a. Small services of one big group go in columns beside it.
+        let columns = self.side_columns(items, &edges, &mains, &ent_ends, &layers, &mut size);
+        let beside = |i: usize| columns.as_ref().is_some_and(|c| c.holds(i));
+        if columns.is_some() {
+            for layer in &mut layers {
+                layer.retain(|&i| !beside(i));
+            }
+            layers.retain(|l| !l.is_empty());
+        }
         // 3b. Wrap ranks that grow too wide into several rows, so that a container of many
         //     unlinked things becomes a block near 4:3 instead of one long line.
         // The row width is the one whose block of rows comes closest to the diagram's aspect
@@ -201,7 +222,14 @@ impl Ctx<'_> {
             }
             wrapped.push(row);
         }
-        let layers = wrapped;
+        // 3c. A hub whose spokes wrap into several rows sits in a row of its own between
+        //     them, in the middle of its spokes rather than above all of them.
+        let in_rows: Vec<(usize, usize, f32, f32)> = edges
+            .iter()
+            .copied()
+            .filter(|&(a, b, _, _)| !beside(a) && !beside(b))
+            .collect();
+        let layers = centre_hubs(wrapped, &in_rows);
         let mut rank = rank;
         for (r, layer) in layers.iter().enumerate() {
             for &i in layer {
@@ -237,6 +265,9 @@ impl Ctx<'_> {
                         let mut sum = 0.0;
                         let mut cnt = 0.0;
                         for &(a, b, oa, ob) in adj[i].iter().map(|&k| &edges[k]) {
+                            if beside(a) || beside(b) {
+                                continue;
+                            }
                             if a == i && rank[b] != r {
                                 sum += x[b] + ob - oa;
                                 cnt += 1.0;
@@ -259,6 +290,11 @@ impl Ctx<'_> {
                 }
             }
         }
+        if let Some(c) = &columns {
+            for i in (0..n).filter(|&i| c.holds(i)) {
+                x[i] = x[c.big] + c.at[i].0;
+            }
+        }
         let minx = x.iter().copied().fold(f32::INFINITY, f32::min);
         let mut cross = 0.0f32;
         for i in 0..n {
@@ -270,12 +306,24 @@ impl Ctx<'_> {
         let mut start = vec![0.0f32; nranks];
         for (r, layer) in layers.iter().enumerate() {
             start[r] = main;
-            let depth = layer.iter().map(|&i| size[i].1).fold(0.0, f32::max);
+            let mut depth = layer.iter().map(|&i| size[i].1).fold(0.0, f32::max);
+            if let Some(c) = columns.as_ref().filter(|c| layer.contains(&c.big)) {
+                depth = depth.max(c.depth);
+            }
             main += depth + if down { RANK_GAP } else { RANK_GAP + 24.0 };
         }
         main -= if down { RANK_GAP } else { RANK_GAP + 24.0 };
+        if let Some(c) = &columns {
+            for i in (0..n).filter(|&i| c.holds(i)) {
+                rank[i] = rank[c.big];
+            }
+        }
         for i in 0..n {
-            let (cx, my) = (x[i].round(), start[rank[i]].round());
+            let mut my = start[rank[i]];
+            if let Some(c) = columns.as_ref().filter(|c| c.holds(i)) {
+                my += c.at[i].1;
+            }
+            let (cx, my) = (x[i].round(), my.round());
             self.rel[items[i].index()] = if down { (cx, my) } else { (my, cx) };
         }
         if down {
@@ -284,6 +332,62 @@ impl Ctx<'_> {
             (main, cross)
         }
     }
+}
+
+/// The least number of distinct neighbours that makes an item a hub.
+const HUB_SPOKES: usize = 3;
+
+/// Moves each hub (an item linked to at least [`HUB_SPOKES`] others, all in rows after its
+/// own, over at least two rows) into a new row of its own after the first half of the rows of
+/// its spokes (as close to all of them as a row can be). Rows left empty are dropped.
+fn centre_hubs(mut rows: Vec<Vec<usize>>, edges: &[(usize, usize, f32, f32)]) -> Vec<Vec<usize>> {
+    let n = rows
+        .iter()
+        .map(|r| r.iter().max().map_or(0, |m| m + 1))
+        .max()
+        .unwrap_or(0);
+    let mut nbrs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b, _, _) in edges {
+        if a != b {
+            nbrs[a].push(b);
+            nbrs[b].push(a);
+        }
+    }
+    for v in &mut nbrs {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let mut moved = vec![false; n];
+    let mut row_of = vec![0usize; n];
+    let mut r = 0;
+    while r < rows.len() {
+        for (k, row) in rows.iter().enumerate() {
+            for &i in row {
+                row_of[i] = k;
+            }
+        }
+        let hub = (r..rows.len()).find_map(|rr| {
+            rows[rr].iter().find_map(|&h| {
+                if moved[h] || nbrs[h].len() < HUB_SPOKES {
+                    return None;
+                }
+                let mut spoke_rows: Vec<usize> = nbrs[h].iter().map(|&x| row_of[x]).collect();
+                spoke_rows.sort_unstable();
+                spoke_rows.dedup();
+                (spoke_rows.len() >= 2 && spoke_rows[0] > rr)
+                    .then(|| (rr, h, spoke_rows[spoke_rows.len().div_ceil(2)]))
+            })
+        });
+        let Some((at, h, before)) = hub else {
+            break;
+        };
+        moved[h] = true;
+        rows.insert(before, vec![h]);
+        rows[at].retain(|&x| x != h);
+        rows.retain(|row| !row.is_empty());
+        r = at;
+    }
+    rows
 }
 
 /// Longest-path ranks of a small graph; edges closing a cycle (DFS back edges) are ignored.
@@ -389,6 +493,23 @@ mod tests {
         assert_eq!(p, vec![-7.5, 7.5]);
         let p = isotonic_place(&[(0.0, 1.0), (100.0, 1.0)], &[10.0, 10.0], 5.0);
         assert_eq!(p, vec![0.0, 100.0]);
+    }
+
+    #[test]
+    fn a_hub_moves_between_the_rows_of_its_spokes() {
+        let e = |a, b| (a, b, 0.0, 0.0);
+        // Hub 0 above spokes 1, 2 (one row) and 3 (wrapped into the next).
+        let rows = centre_hubs(
+            vec![vec![0], vec![1, 2], vec![3]],
+            &[e(0, 1), e(0, 2), e(0, 3)],
+        );
+        assert_eq!(rows, vec![vec![1, 2], vec![0], vec![3]]);
+        // Spokes in one row: a tree, left alone.
+        let rows = centre_hubs(vec![vec![0], vec![1, 2, 3]], &[e(0, 1), e(0, 2), e(0, 3)]);
+        assert_eq!(rows, vec![vec![0], vec![1, 2, 3]]);
+        // Two spokes are not a hub.
+        let rows = centre_hubs(vec![vec![0], vec![1], vec![2]], &[e(0, 1), e(0, 2)]);
+        assert_eq!(rows, vec![vec![0], vec![1], vec![2]]);
     }
 
     #[test]

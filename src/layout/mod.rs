@@ -9,8 +9,9 @@
 //!    card of rows; a group's header is its icon and title.
 //! 2. `groups.rs`: a generic group is its header over its children, laid out by
 //! 3. `flow.rs`: layers along the diagram direction (longest-path ranks over the links
-//!    between children, barycentre ordering, rows wrapped to the page shape, positions
-//!    aligned to linked neighbours by isotonic regression).
+//!    between children, barycentre ordering, rows wrapped to the page shape, hubs among
+//!    their spokes, positions aligned to linked neighbours by isotonic regression);
+//!    `columns.rs` puts small services in a column beside the one big group they serve.
 //! 4. `grid.rs`: a VPC whose subnets name zones is a grid instead: zones are equal-width
 //!    columns, tiers are rows aligned across columns (public above private above isolated);
 //!    `bands.rs` places a load balancer in several subnets as one band across them:
@@ -44,6 +45,7 @@ use crate::text::{Measure, ASCENT, LINE_HEIGHT};
 mod bands;
 mod borders;
 mod canvas;
+mod columns;
 mod flow;
 mod grid;
 mod groups;

@@ -72,19 +72,7 @@ impl Ctx<'_> {
                     border: None,
                 }
             }
-            Placement::Inside => {
-                let w = ICON.max(label.rect.w);
-                label.rect.x = (ICON - label.rect.w) / 2.0;
-                label.rect.y = ICON + LABEL_GAP;
-                Frame {
-                    w,
-                    h: ICON + LABEL_GAP + label.rect.h,
-                    body: Rect::new((w - ICON) / 2.0, 0.0, ICON, ICON),
-                    label: Some(label),
-                    icon: None,
-                    border: None,
-                }
-            }
+            Placement::Inside => label_below(label),
             // Border and spanning nodes: sized here, positioned by their VPC.
             Placement::Border | Placement::Span(_) => {
                 label.rect.x = ICON + 8.0;
@@ -145,5 +133,20 @@ impl Ctx<'_> {
                 )
             }
         }
+    }
+}
+
+/// The frame of an icon node with its label centred below the icon.
+pub(super) fn label_below(mut label: TextBox) -> Frame {
+    let w = ICON.max(label.rect.w);
+    label.rect.x = (ICON - label.rect.w) / 2.0;
+    label.rect.y = ICON + LABEL_GAP;
+    Frame {
+        w,
+        h: ICON + LABEL_GAP + label.rect.h,
+        body: Rect::new((w - ICON) / 2.0, 0.0, ICON, ICON),
+        label: Some(label),
+        icon: None,
+        border: None,
     }
 }

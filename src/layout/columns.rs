@@ -1,0 +1,372 @@
+//! Step 3a, side columns: small services beside the one big group they serve.
+//!
+//! Takes the items of a downward flow, their sizes and the links between them; when one
+//! item is far bigger than the rest (a VPC among region-level services), gives the small icon
+//! nodes that talk only to it (or to each other, in chains that reach it) a place in a column
+//! on its left or right, on the side facing what they link to, each at the height of what it
+//! links to inside. An architect draws Cognito, ECR or CloudWatch beside the VPC, not in rows
+//! above and below it: links run sideways into the VPC and stay short. Their labels go on the
+//! outer side of their icons, so that the side facing the big item and the top and bottom
+//! (for chains down the column) are free for links.
+
+use super::*;
+use sizes::label_below;
+
+/// How many times bigger (on each axis) the big item is than any item put beside it.
+const BIG: f32 = 2.5;
+/// The room between a column and the big item.
+const COLUMN_GAP: f32 = 60.0;
+/// The room between two items of a column.
+const STACK_GAP: f32 = 40.0;
+
+/// The items of a flow placed in side columns.
+pub(super) struct Columns {
+    /// The big item.
+    pub(super) big: usize,
+    /// Per item: `Some(true)` in the left column, `Some(false)` in the right, `None` not in one.
+    pub(super) left: Vec<Option<bool>>,
+    /// Per column item: its offsets (cross from the big item's cross start, main from its
+    /// main start).
+    pub(super) at: Vec<(f32, f32)>,
+    /// How far the columns reach along the main axis from the big item's main start.
+    pub(super) depth: f32,
+}
+
+impl Columns {
+    pub(super) fn holds(&self, i: usize) -> bool {
+        self.left[i].is_some()
+    }
+}
+
+impl Ctx<'_> {
+    /// Side columns for the items of a flow (`size`: (cross, main) per item, updated for the
+    /// items moved into a column; `mains`: the main-axis anchors of each edge's ends; `ends`:
+    /// the entities at each edge's ends).
+    pub(super) fn side_columns(
+        &mut self,
+        items: &[EntId],
+        edges: &[(usize, usize, f32, f32)],
+        mains: &[(f32, f32)],
+        ends: &[(EntId, EntId)],
+        layers: &[Vec<usize>],
+        size: &mut [(f32, f32)],
+    ) -> Option<Columns> {
+        let n = items.len();
+        if self.m.direction != Direction::Down || n < 2 {
+            return None;
+        }
+        // 1. The big item: the largest group, far bigger than every icon node.
+        let big = (0..n)
+            .filter(|&i| self.m.get(items[i]).is_group())
+            .max_by(|&a, &b| (size[a].0 * size[a].1).total_cmp(&(size[b].0 * size[b].1)))?;
+        let small = |c: &Ctx, i: usize| {
+            let e = items[i];
+            i != big
+                && matches!(c.m.get(e).kind, EntKind::Node { .. })
+                && c.placement(e) == Placement::Inside
+                && c.overlays_around[e.index()] == 0
+                && size[big].0 >= BIG * size[i].0
+                && size[big].1 >= BIG * size[i].1
+        };
+        // 2. Candidates: small nodes whose every edge goes to the big item or another
+        //    candidate (a fixpoint), in chains that reach the big item.
+        let mut cand: Vec<bool> = (0..n).map(|i| small(self, i)).collect();
+        loop {
+            let mut changed = false;
+            for &(a, b, _, _) in edges {
+                for (x, y) in [(a, b), (b, a)] {
+                    if cand[x] && y != big && !cand[y] {
+                        cand[x] = false;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Components of candidates, and the cross offsets (from the big item's middle) and
+        // main anchors of their direct edges to it.
+        let mut comp = vec![usize::MAX; n];
+        let mut comps: Vec<Vec<usize>> = Vec::new();
+        for s in 0..n {
+            if !cand[s] || comp[s] != usize::MAX {
+                continue;
+            }
+            let id = comps.len();
+            let mut members = vec![s];
+            comp[s] = id;
+            let mut k = 0;
+            while k < members.len() {
+                let v = members[k];
+                k += 1;
+                for &(a, b, _, _) in edges {
+                    let w = if a == v {
+                        b
+                    } else if b == v {
+                        a
+                    } else {
+                        continue;
+                    };
+                    if cand[w] && comp[w] == usize::MAX {
+                        comp[w] = id;
+                        members.push(w);
+                    }
+                }
+            }
+            members.sort_unstable();
+            comps.push(members);
+        }
+        let mid = size[big].0 / 2.0;
+        let mut lean = vec![0.0f32; comps.len()];
+        let mut direct = vec![0usize; comps.len()];
+        // Wanted main offset of each candidate's item start from the big item's start.
+        let mut want: Vec<Option<f32>> = vec![None; n];
+        let mut sums = vec![(0.0f32, 0.0f32); n];
+        // A component linked to a gateway on the big item's top or bottom line stays in the
+        // rows above or below it.
+        let mut on_border = vec![false; comps.len()];
+        let mut fanned = vec![false; comps.len()];
+        let mut left_only = vec![false; comps.len()];
+        let mut target: Vec<Option<EntId>> = vec![None; n];
+        for (k, &(a, b, oa, ob)) in edges.iter().enumerate() {
+            let (c, inside_cross, inside_main) = if cand[a] && b == big {
+                (a, ob, mains[k].1)
+            } else if cand[b] && a == big {
+                (b, oa, mains[k].0)
+            } else {
+                continue;
+            };
+            let inner = if b == big { ends[k].1 } else { ends[k].0 };
+            if self.placement(inner) == Placement::Border {
+                on_border[comp[c]] = true;
+            }
+            if target[c].is_some_and(|t| t != inner) {
+                // Links to several things inside (a fan-out over side-by-side targets) read
+                // better from above or below.
+                fanned[comp[c]] = true;
+            }
+            target[c] = Some(inner);
+            // A node inside with its label on its right is reached from the left only.
+            if matches!(self.m.get(inner).kind, EntKind::Node { .. }) {
+                left_only[comp[c]] = true;
+            }
+            lean[comp[c]] += inside_cross - mid;
+            direct[comp[c]] += 1;
+            sums[c].0 += inside_main;
+            sums[c].1 += 1.0;
+        }
+        let comps: Vec<(Vec<usize>, f32)> = comps
+            .into_iter()
+            .enumerate()
+            .filter(|(id, _)| direct[*id] > 0 && !on_border[*id] && !fanned[*id])
+            .map(|(id, c)| (c, lean[id] / direct[id] as f32, left_only[id]))
+            .filter(|(_, lean, left_only)| !(*left_only && *lean > 0.0))
+            .map(|(c, lean, left_only)| (c, if left_only { -size[big].0 } else { lean }))
+            .collect();
+        // The big item must be alone in its layer once its columns are out of it.
+        let beside = |i: usize| comps.iter().any(|(c, _)| c.binary_search(&i).is_ok());
+        let layer = layers.iter().find(|l| l.contains(&big))?;
+        if comps.is_empty() || layer.iter().any(|&i| i != big && !beside(i)) {
+            return None;
+        }
+        // 3. Labels below the icons; sides by where the links land (a component whose links
+        //    land near the middle goes to the side with fewer items).
+        let mut left: Vec<Option<bool>> = vec![None; n];
+        let mut count = [0usize; 2];
+        let leaning = |lean: f32| lean.abs() > 0.1 * size[big].0;
+        for (members, lean) in comps.iter().filter(|(_, l)| leaning(*l)) {
+            count[usize::from(*lean >= 0.0)] += members.len();
+            for &i in members {
+                left[i] = Some(*lean < 0.0);
+            }
+        }
+        for (members, _) in comps.iter().filter(|(_, l)| !leaning(*l)) {
+            let goes_left = count[0] < count[1];
+            count[usize::from(!goes_left)] += members.len();
+            for &i in members {
+                left[i] = Some(goes_left);
+            }
+        }
+        for i in 0..n {
+            let Some(on_left) = left[i] else { continue };
+            let e = items[i];
+            let label = self.frames[e.index()].label.clone()?;
+            // A node linked to something outside the flow keeps its outer side free for
+            // that link: its label goes below.
+            let outside = self.links_of[e.index()].iter().any(|&k| {
+                let l = &self.m.links[k];
+                let other = if l.from == e { l.to } else { l.from };
+                !items.iter().any(|&it| self.m.is_within(other, it))
+            });
+            self.frames[e.index()] = if outside {
+                label_below(label)
+            } else {
+                label_outside(label, on_left)
+            };
+            let f = &self.frames[e.index()];
+            size[i] = (f.w, f.h);
+        }
+        for i in 0..n {
+            if left[i].is_some() && sums[i].1 > 0.0 {
+                let own = self.frames[items[i].index()].body.cy();
+                want[i] = Some(sums[i].0 / sums[i].1 - own);
+            }
+        }
+        // Candidates without a direct edge want what their neighbours want.
+        for _ in 0..n {
+            let mut changed = false;
+            for &(a, b, _, _) in edges {
+                for (x, y) in [(a, b), (b, a)] {
+                    if left[x].is_some() && want[x].is_none() && left[y].is_some() {
+                        if let Some(w) = want[y] {
+                            want[x] = Some(w);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // 4. Each column: its components in the order of their wanted heights, each
+        //    arranged so that linked items sit next to each other (sources above), placed
+        //    as close to the wanted heights as the stacking allows, never above the big
+        //    item's start.
+        let mut at = vec![(0.0f32, 0.0f32); n];
+        let mut depth = 0.0f32;
+        for side in [true, false] {
+            let mut blocks: Vec<(f32, Vec<usize>)> = comps
+                .iter()
+                .filter(|(c, _)| left[c[0]] == Some(side))
+                .map(|(c, _)| {
+                    let ws: Vec<f32> = c.iter().filter_map(|&i| want[i]).collect();
+                    let mean = ws.iter().sum::<f32>() / ws.len().max(1) as f32;
+                    (mean, arrange(n, c, &want, edges))
+                })
+                .collect();
+            if blocks.is_empty() {
+                continue;
+            }
+            blocks.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1[0].cmp(&b.1[0])));
+            let col: Vec<usize> = blocks.into_iter().flat_map(|(_, c)| c).collect();
+            let desired: Vec<(f32, f32)> = col
+                .iter()
+                .map(|&i| {
+                    (
+                        want[i].unwrap_or(0.0),
+                        if sums[i].1 > 0.0 { 1.0 } else { 0.001 },
+                    )
+                })
+                .collect();
+            let sizes: Vec<f32> = col.iter().map(|&i| size[i].1).collect();
+            let mut mains = isotonic_place(&desired, &sizes, STACK_GAP);
+            let lift = (-mains[0]).max(0.0);
+            mains.iter_mut().for_each(|m| *m += lift);
+            let width = col.iter().map(|&i| size[i].0).fold(0.0, f32::max);
+            let x0 = if side {
+                -COLUMN_GAP - width
+            } else {
+                size[big].0 + COLUMN_GAP
+            };
+            for (k, &i) in col.iter().enumerate() {
+                // Icons in one line, on the side facing the big item.
+                let cx = if side { x0 + width - size[i].0 } else { x0 };
+                at[i] = (cx.round(), mains[k].round());
+                depth = depth.max(mains[k] + size[i].1);
+            }
+        }
+        Some(Columns {
+            big,
+            left,
+            at,
+            depth,
+        })
+    }
+}
+
+/// The most items of one component that [`arrange`] orders by trying every order.
+const ARRANGE_ALL: usize = 7;
+
+/// The order of component `comp` down its column: the one with the shortest links between
+/// neighbours in the column (then the fewest links running upwards) among all orders of
+/// small components; by wanted height, then link order, for bigger ones.
+fn arrange(
+    n: usize,
+    comp: &[usize],
+    want: &[Option<f32>],
+    edges: &[(usize, usize, f32, f32)],
+) -> Vec<usize> {
+    let inner: Vec<(usize, usize, f32, f32)> = edges
+        .iter()
+        .copied()
+        .filter(|&(a, b, _, _)| comp.contains(&a) && comp.contains(&b))
+        .collect();
+    let rank = flow::ranks(n, &inner);
+    let mut base = comp.to_vec();
+    base.sort_by(|&a, &b| {
+        want[a]
+            .unwrap_or(0.0)
+            .total_cmp(&want[b].unwrap_or(0.0))
+            .then(rank[a].cmp(&rank[b]))
+            .then(a.cmp(&b))
+    });
+    if base.len() > ARRANGE_ALL || inner.is_empty() {
+        return base;
+    }
+    let cost = |order: &[usize]| {
+        let pos = |x: usize| order.iter().position(|&y| y == x).unwrap_or(0);
+        inner
+            .iter()
+            .map(|&(a, b, _, _)| {
+                let (pa, pb) = (pos(a), pos(b));
+                10 * pa.abs_diff(pb) + usize::from(pa > pb)
+            })
+            .sum::<usize>()
+    };
+    let mut best = (cost(&base), base.clone());
+    let mut perm = base.clone();
+    permute(&mut perm, 0, &mut |p| {
+        let c = cost(p);
+        if c < best.0 {
+            best = (c, p.to_vec());
+        }
+    });
+    best.1
+}
+
+/// Calls `f` with every order of `v[k..]` (after `v[..k]`), in a fixed sequence.
+fn permute(v: &mut [usize], k: usize, f: &mut dyn FnMut(&[usize])) {
+    if k == v.len() {
+        f(v);
+        return;
+    }
+    for i in k..v.len() {
+        v.swap(k, i);
+        permute(v, k + 1, f);
+        v.swap(k, i);
+    }
+}
+
+/// The frame of an icon node with its label beside the icon, vertically centred: on the
+/// left (`left`) or on the right.
+fn label_outside(mut label: TextBox, left: bool) -> Frame {
+    let gap = LABEL_GAP + 4.0;
+    let w = ICON + gap + label.rect.w;
+    label.rect.y = (ICON - label.rect.h) / 2.0;
+    let body_x = if left { w - ICON } else { 0.0 };
+    label.rect.x = if left {
+        -gap - label.rect.w
+    } else {
+        ICON + gap
+    };
+    Frame {
+        w,
+        h: ICON,
+        body: Rect::new(body_x, 0.0, ICON, ICON),
+        label: Some(label),
+        icon: None,
+        border: None,
+    }
+}
