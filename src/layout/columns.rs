@@ -10,7 +10,7 @@
 //! (for chains down the column) are free for links.
 
 use super::*;
-use sizes::label_below;
+use sizes::{label_below, label_outside};
 
 /// How many times bigger (on each axis) the big item is than any item put beside it.
 const BIG: f32 = 2.5;
@@ -68,21 +68,22 @@ impl Ctx<'_> {
                 && size[big].0 >= BIG * size[i].0
                 && size[big].1 >= BIG * size[i].1
         };
+        // The other end of each item's edges.
+        let mut nbrs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for &(a, b, _, _) in edges {
+            nbrs[a].push(b);
+            nbrs[b].push(a);
+        }
         // 2. Candidates: small nodes whose every edge goes to the big item or another
-        //    candidate (a fixpoint), in chains that reach the big item.
+        //    candidate (a fixpoint, by a work list), in chains that reach the big item.
         let mut cand: Vec<bool> = (0..n).map(|i| small(self, i)).collect();
-        loop {
-            let mut changed = false;
-            for &(a, b, _, _) in edges {
-                for (x, y) in [(a, b), (b, a)] {
-                    if cand[x] && y != big && !cand[y] {
-                        cand[x] = false;
-                        changed = true;
-                    }
+        let mut dropped: Vec<usize> = (0..n).filter(|&i| !cand[i] && i != big).collect();
+        while let Some(y) = dropped.pop() {
+            for &x in &nbrs[y] {
+                if cand[x] {
+                    cand[x] = false;
+                    dropped.push(x);
                 }
-            }
-            if !changed {
-                break;
             }
         }
         // Components of candidates, and the cross offsets (from the big item's middle) and
@@ -100,14 +101,7 @@ impl Ctx<'_> {
             while k < members.len() {
                 let v = members[k];
                 k += 1;
-                for &(a, b, _, _) in edges {
-                    let w = if a == v {
-                        b
-                    } else if b == v {
-                        a
-                    } else {
-                        continue;
-                    };
+                for &w in &nbrs[v] {
                     if cand[w] && comp[w] == usize::MAX {
                         comp[w] = id;
                         members.push(w);
@@ -170,8 +164,8 @@ impl Ctx<'_> {
         if comps.is_empty() || layer.iter().any(|&i| i != big && !beside(i)) {
             return None;
         }
-        // 3. Labels below the icons; sides by where the links land (a component whose links
-        //    land near the middle goes to the side with fewer items).
+        // 3. Sides by where the links land (a component whose links land near the middle
+        //    goes to the side with fewer items); labels on the outer side.
         let mut left: Vec<Option<bool>> = vec![None; n];
         let mut count = [0usize; 2];
         let leaning = |lean: f32| lean.abs() > 0.1 * size[big].0;
@@ -301,7 +295,7 @@ fn arrange(
     let inner: Vec<(usize, usize, f32, f32)> = edges
         .iter()
         .copied()
-        .filter(|&(a, b, _, _)| comp.contains(&a) && comp.contains(&b))
+        .filter(|&(a, b, _, _)| comp.binary_search(&a).is_ok() && comp.binary_search(&b).is_ok())
         .collect();
     let rank = flow::ranks(n, &inner);
     let mut base = comp.to_vec();
@@ -346,27 +340,5 @@ fn permute(v: &mut [usize], k: usize, f: &mut dyn FnMut(&[usize])) {
         v.swap(k, i);
         permute(v, k + 1, f);
         v.swap(k, i);
-    }
-}
-
-/// The frame of an icon node with its label beside the icon, vertically centred: on the
-/// left (`left`) or on the right.
-fn label_outside(mut label: TextBox, left: bool) -> Frame {
-    let gap = LABEL_GAP + 4.0;
-    let w = ICON + gap + label.rect.w;
-    label.rect.y = (ICON - label.rect.h) / 2.0;
-    let body_x = if left { w - ICON } else { 0.0 };
-    label.rect.x = if left {
-        -gap - label.rect.w
-    } else {
-        ICON + gap
-    };
-    Frame {
-        w,
-        h: ICON,
-        body: Rect::new(body_x, 0.0, ICON, ICON),
-        label: Some(label),
-        icon: None,
-        border: None,
     }
 }

@@ -229,7 +229,7 @@ impl Ctx<'_> {
             .copied()
             .filter(|&(a, b, _, _)| !beside(a) && !beside(b))
             .collect();
-        let layers = centre_hubs(wrapped, &in_rows);
+        let layers = centre_hubs(n, wrapped, &in_rows);
         let mut rank = rank;
         for (r, layer) in layers.iter().enumerate() {
             for &i in layer {
@@ -340,12 +340,11 @@ const HUB_SPOKES: usize = 3;
 /// Moves each hub (an item linked to at least [`HUB_SPOKES`] others, all in rows after its
 /// own, over at least two rows) into a new row of its own after the first half of the rows of
 /// its spokes (as close to all of them as a row can be). Rows left empty are dropped.
-fn centre_hubs(mut rows: Vec<Vec<usize>>, edges: &[(usize, usize, f32, f32)]) -> Vec<Vec<usize>> {
-    let n = rows
-        .iter()
-        .map(|r| r.iter().max().map_or(0, |m| m + 1))
-        .max()
-        .unwrap_or(0);
+fn centre_hubs(
+    n: usize,
+    mut rows: Vec<Vec<usize>>,
+    edges: &[(usize, usize, f32, f32)],
+) -> Vec<Vec<usize>> {
     let mut nbrs: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b, _, _) in edges {
         if a != b {
@@ -500,15 +499,20 @@ mod tests {
         let e = |a, b| (a, b, 0.0, 0.0);
         // Hub 0 above spokes 1, 2 (one row) and 3 (wrapped into the next).
         let rows = centre_hubs(
+            4,
             vec![vec![0], vec![1, 2], vec![3]],
             &[e(0, 1), e(0, 2), e(0, 3)],
         );
         assert_eq!(rows, vec![vec![1, 2], vec![0], vec![3]]);
         // Spokes in one row: a tree, left alone.
-        let rows = centre_hubs(vec![vec![0], vec![1, 2, 3]], &[e(0, 1), e(0, 2), e(0, 3)]);
+        let rows = centre_hubs(
+            4,
+            vec![vec![0], vec![1, 2, 3]],
+            &[e(0, 1), e(0, 2), e(0, 3)],
+        );
         assert_eq!(rows, vec![vec![0], vec![1, 2, 3]]);
         // Two spokes are not a hub.
-        let rows = centre_hubs(vec![vec![0], vec![1], vec![2]], &[e(0, 1), e(0, 2)]);
+        let rows = centre_hubs(4, vec![vec![0], vec![1], vec![2]], &[e(0, 1), e(0, 2)]);
         assert_eq!(rows, vec![vec![0], vec![1], vec![2]]);
     }
 

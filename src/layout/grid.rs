@@ -9,6 +9,7 @@
 use super::*;
 
 impl Ctx<'_> {
+    /// The zone × tier grid of a VPC.
     pub(super) fn vpc_grid(&mut self, e: EntId) -> Frame {
         let m = self.m;
         let cols: Vec<EntId> = m

@@ -60,18 +60,7 @@ impl Ctx<'_> {
         match self.placement(e) {
             // In a downward flow links enter at the top and leave at the bottom, so the label
             // goes to the right of the icon; in a rightward flow, below it.
-            Placement::Inside if self.m.direction == Direction::Down => {
-                label.rect.x = ICON + LABEL_GAP + 4.0;
-                label.rect.y = (ICON - label.rect.h) / 2.0;
-                Frame {
-                    w: label.rect.right(),
-                    h: ICON,
-                    body: Rect::new(0.0, 0.0, ICON, ICON),
-                    label: Some(label),
-                    icon: None,
-                    border: None,
-                }
-            }
+            Placement::Inside if self.m.direction == Direction::Down => label_outside(label, false),
             Placement::Inside => label_below(label),
             // Border and spanning nodes: sized here, positioned by their VPC.
             Placement::Border | Placement::Span(_) => {
@@ -145,6 +134,28 @@ pub(super) fn label_below(mut label: TextBox) -> Frame {
         w,
         h: ICON + LABEL_GAP + label.rect.h,
         body: Rect::new((w - ICON) / 2.0, 0.0, ICON, ICON),
+        label: Some(label),
+        icon: None,
+        border: None,
+    }
+}
+
+/// The frame of an icon node with its label beside the icon, vertically centred: on the
+/// left (`left`) or on the right.
+pub(super) fn label_outside(mut label: TextBox, left: bool) -> Frame {
+    let gap = LABEL_GAP + 4.0;
+    let w = ICON + gap + label.rect.w;
+    label.rect.y = (ICON - label.rect.h) / 2.0;
+    let body_x = if left { w - ICON } else { 0.0 };
+    label.rect.x = if left {
+        -gap - label.rect.w
+    } else {
+        ICON + gap
+    };
+    Frame {
+        w,
+        h: ICON,
+        body: Rect::new(body_x, 0.0, ICON, ICON),
         label: Some(label),
         icon: None,
         border: None,
