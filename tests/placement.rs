@@ -1,6 +1,8 @@
 //! Placement rules of issue #12 checked on the layout itself (not on snapshots): region-level
-//! services go in a column beside the VPC they serve, and a hub whose spokes wrap into
-//! several rows sits between them.
+//! services go in a column beside the VPC they serve, a hub whose spokes wrap into several
+//! rows sits between them, links from outside a frame come down clear of its title, links
+//! inside one zone column are straight or bend once, and a wrapped rank keeps what links
+//! onward next to the rank it links to.
 
 use archdraw::geom::Rect;
 
@@ -9,6 +11,46 @@ const SERVICES: &str = include_str!(concat!(
     "/tests/cases/valid/region-services.toml"
 ));
 const HUB: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/hub-spoke.toml"));
+const STAR: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/transit-star.toml"
+));
+const WIDE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/aspect-wide.toml"
+));
+const FAN_IN: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/fan-in.toml"
+));
+
+/// Every spec in specs/ and tests/cases/valid, as (path, text).
+fn all_specs() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["specs", "tests/cases/valid"] {
+        for e in std::fs::read_dir(root.join(dir)).expect("folder") {
+            let p = e.expect("entry").path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                let text = std::fs::read_to_string(&p).expect("readable");
+                out.push((p.display().to_string(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn bends(points: &[archdraw::geom::Point]) -> usize {
+    points
+        .windows(3)
+        .filter(|w| {
+            let h1 = (w[0].1 - w[1].1).abs() < 0.5;
+            let h2 = (w[1].1 - w[2].1).abs() < 0.5;
+            h1 != h2
+        })
+        .count()
+}
 
 fn boxes(text: &str) -> impl Fn(&str) -> Rect {
     let d = archdraw::compile(text).expect("compiles");
@@ -64,5 +106,161 @@ fn a_hub_whose_spokes_wrap_sits_between_their_rows() {
     assert!(
         tgw.bottom() < dev.y,
         "hub {tgw:?} below the spoke row of {dev:?}"
+    );
+}
+
+#[test]
+fn links_from_outside_come_down_into_a_subnet_clear_of_its_title() {
+    // Every node with a link to something outside its subnet stands right of the subnet's
+    // title, so that a link from above reaches it without crossing the title.
+    for (path, text) in all_specs() {
+        let d = archdraw::compile(&text).expect("compiles");
+        if d.model.direction != archdraw::spec::Direction::Down {
+            continue;
+        }
+        for (k, e) in d.model.entities.iter().enumerate() {
+            let archdraw::model::EntKind::Node { placement, .. } = &e.kind else {
+                continue;
+            };
+            if *placement != archdraw::model::Placement::Inside {
+                continue;
+            }
+            let Some(sub) = e.parent.filter(|p| {
+                matches!(
+                    d.model.get(*p).kind,
+                    archdraw::model::EntKind::Subnet { .. }
+                )
+            }) else {
+                continue;
+            };
+            let id = archdraw::model::EntId(k as u32);
+            let outside = d.model.links.iter().any(|l| {
+                (l.from == id && !d.model.is_within(l.to, sub))
+                    || (l.to == id && !d.model.is_within(l.from, sub))
+            });
+            if !outside {
+                continue;
+            }
+            let node = d.layout.boxes[k].as_ref().expect("placed").rect;
+            let title = d.layout.boxes[sub.index()]
+                .as_ref()
+                .and_then(|b| b.label.as_ref())
+                .expect("subnet title")
+                .rect;
+            assert!(
+                node.cx() > title.right(),
+                "{path}: {} at {node:?} is under its subnet's title {title:?}",
+                e.id
+            );
+        }
+    }
+}
+
+#[test]
+fn links_inside_one_zone_column_are_straight_or_bend_once() {
+    // A task and its NAT gateway, a database and its reader: two nodes stacked in one zone
+    // column are joined by a straight line or one bend. Downward flows only: in a rightward
+    // flow a subnet stacks its things (a NAT gateway above its route table) across the very
+    // line the link needs, which is still open (direction-right has 2 bends on its egress).
+    let mut seen = 0;
+    for (path, text) in all_specs() {
+        let d = archdraw::compile(&text).expect("compiles");
+        if d.model.direction != archdraw::spec::Direction::Down {
+            continue;
+        }
+        let column = |x: archdraw::model::EntId| {
+            d.model.ancestors(x).find(|a| {
+                matches!(
+                    d.model.get(*a).kind,
+                    archdraw::model::EntKind::ZoneColumn { .. }
+                )
+            })
+        };
+        for r in &d.routes.links {
+            let l = &d.model.links[r.link];
+            let (Some(a), Some(b)) = (column(l.from), column(l.to)) else {
+                continue;
+            };
+            if a != b {
+                continue;
+            }
+            seen += 1;
+            assert!(
+                bends(&r.points) <= 1,
+                "{path}: {} -> {} has {} bends: {:?}",
+                d.model.get(l.from).id,
+                d.model.get(l.to).id,
+                bends(&r.points),
+                r.points
+            );
+        }
+    }
+    assert!(
+        seen >= 6,
+        "only {seen} links inside one zone column checked"
+    );
+}
+
+#[test]
+fn a_transit_star_has_its_hub_between_its_spokes_with_few_bends() {
+    let d = archdraw::compile(STAR).expect("compiles");
+    let total: usize = d.routes.links.iter().map(|r| bends(&r.points)).sum();
+    assert!(
+        total as f32 / d.routes.links.len() as f32 <= 1.6,
+        "{total} bends over {} links",
+        d.routes.links.len()
+    );
+}
+
+#[test]
+fn a_wrapped_rank_puts_what_links_onward_in_its_last_row() {
+    // Of thirty VPCs in one rank, the two linked to the transit gateway stand in the row
+    // next to it, so their links are short with at most one bend.
+    let at = boxes(WIDE);
+    let tgw = at("tgw");
+    for id in ["v0", "v29"] {
+        let v = at(id);
+        for other in (1..29).map(|i| format!("v{i}")) {
+            assert!(
+                v.y > at(&other).y,
+                "{id} at {v:?} is not below {other}; the gateway is at {tgw:?}"
+            );
+        }
+    }
+    let d = archdraw::compile(WIDE).expect("compiles");
+    for r in &d.routes.links {
+        assert!(bends(&r.points) <= 1, "{:?}", r.points);
+    }
+}
+
+#[test]
+fn a_fan_in_sink_has_its_label_below_so_links_come_in_from_both_sides() {
+    let d = archdraw::compile(FAN_IN).expect("compiles");
+    let k = d
+        .model
+        .entities
+        .iter()
+        .position(|e| e.id == "queue")
+        .expect("queue");
+    let b = d.layout.boxes[k].as_ref().expect("placed");
+    let label = b.label.as_ref().expect("label").rect;
+    assert!(
+        label.y >= b.rect.bottom(),
+        "label {label:?} not below {:?}",
+        b.rect
+    );
+    let ends: Vec<archdraw::geom::Point> = d
+        .routes
+        .links
+        .iter()
+        .map(|r| *r.points.last().expect("points"))
+        .collect();
+    assert!(
+        ends.iter().any(|p| (p.0 - b.rect.x).abs() < 0.5),
+        "no link in at the left"
+    );
+    assert!(
+        ends.iter().any(|p| (p.0 - b.rect.right()).abs() < 0.5),
+        "no link in at the right"
     );
 }

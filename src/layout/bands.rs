@@ -9,6 +9,9 @@
 
 use super::*;
 
+/// How far a band reaches into each subnet at its ends.
+const BAND_REACH: f32 = 48.0;
+
 /// The spanning nodes of one VPC grid and the room reserved for them.
 pub(super) struct Bands {
     /// Each spanning node with the subnets it spans, in model order.
@@ -91,36 +94,56 @@ impl Ctx<'_> {
             let Some(r) = bands.row[i] else {
                 continue;
             };
-            let centres: Vec<f32> = subs
+            // The spanned subnets' left and right edges in the VPC body.
+            let spans: Vec<(f32, f32)> = subs
                 .iter()
                 .filter_map(|s| {
                     let z = m.get(*s).parent?;
-                    Some(
-                        self.rel[z.index()].0
-                            + self.rel[s.index()].0
-                            + self.frames[s.index()].body.cx(),
-                    )
+                    let x = self.rel[z.index()].0 + self.rel[s.index()].0;
+                    Some((x, x + self.frames[s.index()].w))
                 })
                 .collect();
             let s0 = subs[0];
             let z0 = m.get(s0).parent.unwrap_or(vpc);
             let sub_top = self.rel[z0.index()].1 + self.rel[s0.index()].1;
-            let lo = centres.iter().copied().fold(f32::INFINITY, f32::min);
-            let hi = centres.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let first =
+                spans.iter().copied().fold(
+                    (f32::INFINITY, 0.0),
+                    |a, b| {
+                        if b.0 < a.0 {
+                            b
+                        } else {
+                            a
+                        }
+                    },
+                );
+            let last =
+                spans.iter().copied().fold(
+                    (f32::NEG_INFINITY, 0.0),
+                    |a, b| if b.0 > a.0 { b } else { a },
+                );
             let f = self.frames[node.index()].clone();
             let lab = f.label.clone().expect("node label");
-            // The icon sits at the band's centre with its label to the right.
-            let half = ICON / 2.0 + 8.0 + lab.rect.w + 16.0;
-            let (mut bx0, mut bx1) = (lo, hi);
-            let c = (bx0 + bx1) / 2.0;
-            if (bx1 - bx0) / 2.0 < half {
-                bx0 = c - half;
-                bx1 = c + half;
+            // The icon sits in the middle between the first and the last spanned subnet, its
+            // label to the right; the band reaches a little into every end subnet and no
+            // further, so that it blocks as few of their straight links as it can.
+            let c = if spans.len() > 1 {
+                ((first.1 + last.0) / 2.0).round()
+            } else {
+                ((first.0 + first.1) / 2.0).round()
+            };
+            let (mut bx0, mut bx1) = (
+                c - ICON / 2.0 - 16.0,
+                c + ICON / 2.0 + 8.0 + lab.rect.w + 16.0,
+            );
+            if spans.len() > 1 {
+                bx0 = bx0.min(first.1 - BAND_REACH);
+                bx1 = bx1.max(last.0 + BAND_REACH);
             }
             let bh = BAND_H - 12.0;
             let by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
             let bw = bx1 - bx0;
-            let icon_x = bw / 2.0 - ICON / 2.0;
+            let icon_x = c - bx0 - ICON / 2.0;
             let mut label = lab;
             label.rect.x = icon_x + ICON + 8.0;
             label.rect.y = (bh - label.rect.h) / 2.0;

@@ -209,7 +209,33 @@ impl Ctx<'_> {
             .unwrap_or(k);
         let max_cross = (best_cols as f32 * avg_w + 1.0).max(WRAP_MIN);
         let mut wrapped: Vec<Vec<usize>> = Vec::new();
-        for layer in layers {
+        for mut layer in layers {
+            // A rank that wraps puts what links back to earlier ranks in its first rows and
+            // what links on to later ranks in its last rows, next to those ranks, with the
+            // unlinked in between (barycentre order kept within each part).
+            let width: f32 = layer.iter().map(|&i| size[i].0 + ITEM_GAP).sum();
+            if width > max_cross {
+                let r = rank[layer[0]];
+                let key = |i: usize| {
+                    let (mut back, mut on) = (false, false);
+                    for &k in &adj[i] {
+                        let (a, b, _, _) = edges[k];
+                        let other = if a == i { b } else { a };
+                        if beside(other) {
+                            continue;
+                        }
+                        back |= rank[other] < r;
+                        on |= rank[other] > r;
+                    }
+                    match (back, on) {
+                        (true, false) => 0,
+                        (false, false) => 1,
+                        (true, true) => 1,
+                        (false, true) => 2,
+                    }
+                };
+                layer.sort_by_key(|&i| key(i));
+            }
             let mut row: Vec<usize> = Vec::new();
             let mut w = 0.0;
             for i in layer {

@@ -68,6 +68,22 @@ impl Ctx<'_> {
                 row_h[r] = row_h[r].max(f.h);
             }
         }
+        // Room for every subnet's content to bring its first link from outside as far right
+        // as any subnet's title needs, so that linked nodes in a column line up clear of
+        // their titles.
+        let furthest = cells
+            .iter()
+            .flatten()
+            .map(|(_, s)| self.title_need[s.index()])
+            .fold(0.0, f32::max);
+        for (_, s) in cells.iter().flatten() {
+            let s = s.index();
+            if self.title_need[s] > 0.0 {
+                // The first anchor's offset in the content is need - least.
+                let first = self.title_need[s] - self.content_min[s];
+                col_w = col_w.max(furthest - first + self.content_w[s] + PAD);
+            }
+        }
         for (r, h) in row_h.iter_mut().enumerate() {
             *h += bands.room[r];
         }
@@ -218,7 +234,8 @@ impl Ctx<'_> {
             .iter()
             .map(|k| self.rel[k.index()].0 + self.frames[k.index()].w)
             .fold(f32::NEG_INFINITY, f32::max);
-        let dx = dx.clamp(PAD - lo, (width - PAD - hi).max(PAD - lo));
+        let least = PAD.max(self.content_min[s.index()]);
+        let dx = dx.clamp(least - lo, (width - PAD - hi).max(least - lo));
         for k in kids {
             self.rel[k.index()].0 += dx;
         }

@@ -27,9 +27,10 @@ impl Ctx<'_> {
             header += SUBNET_CHANNEL;
         }
         let (cw, ch) = self.flow(&children);
+        self.content_w[e.index()] = cw;
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
-        let w = (cw + 2.0 * PAD)
+        let mut w = (cw + 2.0 * PAD)
             .max(lw)
             .max(120.0)
             .max(self.border_width(e, header_right));
@@ -46,7 +47,14 @@ impl Ctx<'_> {
             self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
         });
         let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
-        let dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
+        let mut dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
+        // Links from outside come down into the content right of the title, not through it.
+        if let Some(least) = self.title_clearance(e, header_right, &children) {
+            self.content_min[e.index()] = least;
+            self.title_need[e.index()] = header_right + TITLE_CLEAR;
+            dx = dx.max(least);
+            w = w.max(dx + cw + PAD);
+        }
         for &c in &children {
             self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += header;
@@ -79,6 +87,51 @@ impl Ctx<'_> {
             icon,
             border: None,
         }
+    }
+
+    /// The least left edge of `kids`' content (their `rel` taken from a (0,0) content
+    /// origin) that puts every link from inside them to outside `e` right of `e`'s title,
+    /// which ends at `title_right`: a link from outside comes down into a downward flow, and
+    /// must not cross the title on its way in. `None` when no such link is under the title,
+    /// or the title is centred (zones), or the flow runs rightward.
+    pub(super) fn title_clearance(
+        &self,
+        e: EntId,
+        title_right: f32,
+        kids: &[EntId],
+    ) -> Option<f32> {
+        if self.m.direction != Direction::Down
+            || title_right <= 0.0
+            || matches!(
+                self.m.get(e).kind,
+                EntKind::Zone | EntKind::ZoneColumn { .. }
+            )
+        {
+            return None;
+        }
+        let mut least: Option<f32> = None;
+        let mut stack: Vec<(EntId, EntId)> = kids.iter().map(|&k| (k, k)).collect();
+        while let Some((kid, x)) = stack.pop() {
+            let ent = self.m.get(x);
+            stack.extend(ent.children.iter().map(|&c| (kid, c)));
+            if !matches!(
+                (&ent.kind, self.placement(x)),
+                (EntKind::Node { .. }, Placement::Inside | Placement::Border)
+            ) {
+                continue;
+            }
+            let out = self.links_of[x.index()].iter().any(|&k| {
+                let l = &self.m.links[k];
+                let other = if l.from == x { l.to } else { l.from };
+                !self.m.is_within(other, e)
+            });
+            if out {
+                let a = self.rel[kid.index()].0 + self.anchor(kid, x).0;
+                let need = title_right + TITLE_CLEAR - a;
+                least = Some(least.map_or(need, |l: f32| l.max(need)));
+            }
+        }
+        least.filter(|&l| l > 0.0).map(|l| l.ceil())
     }
 
     /// Children laid out inside (not on the border, not spanning), route tables last.
@@ -127,6 +180,10 @@ impl Ctx<'_> {
     pub(super) fn anchor(&self, item: EntId, desc: EntId) -> (f32, f32) {
         let f = &self.frames[desc.index()];
         let (mut x, mut y) = (f.body.cx(), f.body.cy());
+        // A band's links meet it at its icon.
+        if let (Some(ic), Placement::Span(_)) = (f.icon, self.placement(desc)) {
+            (x, y) = (f.body.x + ic.cx(), f.body.y + ic.cy());
+        }
         let mut cur = desc;
         while cur != item {
             x += self.rel[cur.index()].0;

@@ -69,6 +69,11 @@ const PAD: f32 = 30.0;
 const HEADER: f32 = 52.0;
 const ZONE_HEADER: f32 = 30.0;
 const RANK_GAP: f32 = 60.0;
+/// The least number of distinct others linked with a node that makes it a hub whose label
+/// goes below its icon.
+const HUB_LINKS: usize = 4;
+/// How far right of a frame's title a link coming down into its content passes.
+const TITLE_CLEAR: f32 = 12.0;
 const ITEM_GAP: f32 = 44.0;
 /// The gap between zone columns: room for two links side by side 14 px clear of both frames
 /// and 12 px apart (a gateway on the VPC's top sits over it; 24 px left links hugging).
@@ -240,6 +245,14 @@ struct Ctx<'a> {
     overlay_parent: Vec<bool>,
     /// The number of overlays each entity is a member of.
     overlays_around: Vec<u32>,
+    /// The least left edge of each group's inside content that keeps the links from
+    /// outside clear of its title (0: no such bound).
+    content_min: Vec<f32>,
+    /// Where the links from outside may come down into each group at the earliest, right of
+    /// its title (0: no such bound).
+    title_need: Vec<f32>,
+    /// The width of each group's inside content.
+    content_w: Vec<f32>,
     /// A scratch map from entity to its position among the items of a `flow`.
     item_at: Vec<u32>,
 }
@@ -288,6 +301,9 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         overlay_parent,
         overlays_around,
         item_at: vec![u32::MAX; n],
+        content_min: vec![0.0; n],
+        title_need: vec![0.0; n],
+        content_w: vec![0.0; n],
     };
     // 1–3. Size everything bottom-up and place children relative to their parents.
     for &r in &m.roots {

@@ -60,6 +60,15 @@ impl Ctx<'_> {
         match self.placement(e) {
             // In a downward flow links enter at the top and leave at the bottom, so the label
             // goes to the right of the icon; in a rightward flow, below it.
+            // A hub (a queue fed by many functions, a transit gateway) has its label below,
+            // so that its links to both sides can use its left and right; so has a node
+            // linked across zones to its peer in the same row (a primary database and its
+            // standby), so that the link runs straight between their sides.
+            Placement::Inside
+                if self.m.direction == Direction::Down && (self.is_hub(e) || self.has_peer(e)) =>
+            {
+                label_below(label)
+            }
             Placement::Inside if self.m.direction == Direction::Down => label_outside(label, false),
             Placement::Inside => label_below(label),
             // Border and spanning nodes: sized here, positioned by their VPC.
@@ -75,6 +84,48 @@ impl Ctx<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `e` is a hub: linked with at least [`HUB_LINKS`] distinct others.
+    fn is_hub(&self, e: EntId) -> bool {
+        let mut others: Vec<EntId> = self.links_of[e.index()]
+            .iter()
+            .map(|&k| {
+                let l = &self.m.links[k];
+                if l.from == e {
+                    l.to
+                } else {
+                    l.from
+                }
+            })
+            .collect();
+        others.sort();
+        others.dedup();
+        others.len() >= HUB_LINKS
+    }
+
+    /// Whether `e`, in a subnet of a VPC's zone column, is linked with a node in a subnet of
+    /// the same tier in another zone column of that VPC.
+    fn has_peer(&self, e: EntId) -> bool {
+        let row = |x: EntId| {
+            let s = self.m.get(x).parent?;
+            let EntKind::Subnet { tier, .. } = self.m.get(s).kind else {
+                return None;
+            };
+            let col = self.m.get(s).parent?;
+            if !matches!(self.m.get(col).kind, EntKind::ZoneColumn { .. }) {
+                return None;
+            }
+            Some((tier, col, self.m.get(col).parent?))
+        };
+        let Some((tier, col, vpc)) = row(e) else {
+            return false;
+        };
+        self.links_of[e.index()].iter().any(|&k| {
+            let l = &self.m.links[k];
+            let other = if l.from == e { l.to } else { l.from };
+            row(other).is_some_and(|(t, c, v)| t == tier && v == vpc && c != col)
+        })
     }
 
     pub(super) fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {
@@ -127,7 +178,8 @@ impl Ctx<'_> {
 
 /// The frame of an icon node with its label centred below the icon.
 pub(super) fn label_below(mut label: TextBox) -> Frame {
-    let w = ICON.max(label.rect.w);
+    // An even width keeps the icon, and so the links at its centre, on whole pixels.
+    let w = (ICON.max(label.rect.w) / 2.0).ceil() * 2.0;
     label.rect.x = (ICON - label.rect.w) / 2.0;
     label.rect.y = ICON + LABEL_GAP;
     Frame {
