@@ -19,6 +19,22 @@ const WIDE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/cases/valid/aspect-wide.toml"
 ));
+const GROUPS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/groups.toml"
+));
+const CHAIN: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/serverless-chain.toml"
+));
+const REGIONS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/two-regions.toml"
+));
+const EKS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/valid/overlays-three-zones.toml"
+));
 const FAN_IN: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/cases/valid/fan-in.toml"
@@ -262,5 +278,88 @@ fn a_fan_in_sink_has_its_label_below_so_links_come_in_from_both_sides() {
     assert!(
         ends.iter().any(|p| (p.0 - b.rect.right()).abs() < 0.5),
         "no link in at the right"
+    );
+}
+
+#[test]
+fn an_overlay_title_keeps_clear_of_the_links_of_its_members() {
+    // The security group's title moves right along its top past Task 1, whose link comes
+    // down from the queue, instead of sitting over it.
+    let d = archdraw::compile(GROUPS).expect("compiles");
+    let at = boxes(GROUPS);
+    let task = at("task-1");
+    let sg = d
+        .layout
+        .overlays
+        .iter()
+        .find(|o| d.model.get(o.ent).id == "sg")
+        .expect("sg drawn");
+    let title = sg.placed.label.as_ref().expect("title").rect;
+    assert!(
+        title.x > task.cx() || title.right() < task.cx(),
+        "title {title:?} over task-1 {task:?}"
+    );
+    // The queue's label is on its right, so the link to the second task bends twice.
+    for r in &d.routes.links {
+        assert!(bends(&r.points) <= 2, "{:?}", r.points);
+    }
+}
+
+#[test]
+fn a_chain_runs_straight_with_branches_beside_it() {
+    // CloudFront, WAF and API Gateway stand in one line; the function and its table too.
+    let at = boxes(CHAIN);
+    let x = at("cdn").cx();
+    for id in ["waf", "api"] {
+        assert!(
+            (at(id).cx() - x).abs() < 0.5,
+            "{id} at {:?} is off the line {x}",
+            at(id)
+        );
+    }
+    assert!((at("fn").cx() - at("table").cx()).abs() < 0.5);
+    let d = archdraw::compile(CHAIN).expect("compiles");
+    let total: usize = d.routes.links.iter().map(|r| bends(&r.points)).sum();
+    assert!(total <= 4, "{total} bends");
+}
+
+#[test]
+fn linked_regions_stand_side_by_side_when_the_page_allows() {
+    let at = boxes(REGIONS);
+    let (east, west) = (at("east"), at("west"));
+    assert!(
+        (east.y - west.y).abs() < 0.5,
+        "{east:?} and {west:?} not side by side"
+    );
+    assert!(east.right() < west.x);
+    // The replication runs straight across between the two databases.
+    let d = archdraw::compile(REGIONS).expect("compiles");
+    let repl = d
+        .routes
+        .links
+        .iter()
+        .find(|r| d.model.get(d.model.links[r.link].from).id == "db-e")
+        .expect("replication");
+    assert_eq!(bends(&repl.points), 0, "{:?}", repl.points);
+}
+
+#[test]
+fn a_band_over_a_middle_zone_goes_to_the_top_of_its_row() {
+    // The load balancer spans three public subnets and covers the middle one from side to
+    // side; the NAT gateways link down to the workers, so the band stands above them.
+    let at = boxes(EKS);
+    let nlb = at("nlb");
+    for id in ["nat-a", "nat-b", "nat-c"] {
+        assert!(nlb.bottom() < at(id).y, "band {nlb:?} not above {id}");
+    }
+    let d = archdraw::compile(EKS).expect("compiles");
+    // Issue #12's bound; the band's link into zone a still goes round that NAT gateway's
+    // label with 4.
+    for r in &d.routes.links {
+        assert!(bends(&r.points) <= 4, "{:?}", r.points);
+    }
+    assert!(
+        !d.layout.overlays.iter().any(|o| o.part > 0),
+        "an overlay is split"
     );
 }

@@ -87,6 +87,25 @@ impl Ctx<'_> {
         col_w
     }
 
+    /// Whether a node inside one of `subs` (subnets of VPC `vpc`) standing within the
+    /// band's x range `span` links to a node of the VPC below `row_bottom` (all in the VPC's
+    /// body coordinates).
+    fn blocked_below(&self, vpc: EntId, subs: &[EntId], span: (f32, f32), row_bottom: f32) -> bool {
+        subs.iter().flat_map(|s| self.inside_children(*s)).any(|n| {
+            let (x, _) = self.anchor_in_body(vpc, n);
+            if x < span.0 - ICON / 2.0 || x > span.1 + ICON / 2.0 {
+                return false;
+            }
+            self.links_of[n.index()].iter().any(|&k| {
+                let l = &self.m.links[k];
+                let other = if l.from == n { l.to } else { l.from };
+                self.m.is_within(other, vpc)
+                    && self.placement(other) == Placement::Inside
+                    && self.anchor_in_body(vpc, other).1 > row_bottom
+            })
+        })
+    }
+
     /// Places every band of VPC `vpc` once its grid is placed (`row_h`: the rows' heights).
     pub(super) fn place_bands(&mut self, vpc: EntId, bands: &Bands, row_h: &[f32]) {
         let m = self.m;
@@ -141,7 +160,28 @@ impl Ctx<'_> {
                 bx1 = bx1.max(last.0 + BAND_REACH);
             }
             let bh = BAND_H - 12.0;
-            let by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
+            let mut by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
+            // A band at the bottom of its row would stand across the way of a link from a
+            // node above it in a spanned subnet down to a node below the row (a NAT gateway
+            // and its workers in a middle zone, which the band covers from side to side):
+            // then the band goes to the top of the row and the subnets' content below it.
+            if bands.room[r] == BAND_H
+                && self.blocked_below(vpc, subs, (bx0, bx1), sub_top + row_h[r])
+            {
+                let top = subs
+                    .iter()
+                    .flat_map(|s| self.inside_children(*s))
+                    .map(|c| self.rel[c.index()].1)
+                    .fold(f32::INFINITY, f32::min);
+                if top.is_finite() {
+                    by = sub_top + top;
+                    for s in subs {
+                        for c in self.inside_children(*s) {
+                            self.rel[c.index()].1 += BAND_H;
+                        }
+                    }
+                }
+            }
             let bw = bx1 - bx0;
             let icon_x = c - bx0 - ICON / 2.0;
             let mut label = lab;

@@ -99,7 +99,15 @@ impl Ctx<'_> {
             ent_ends.push((from, to));
         }
         // 2. Ranks: longest path over the edges, cycles broken by DFS back edges.
-        let rank = ranks(n, &edges);
+        // Regions linked to each other stand side by side (in one rank) rather than one
+        // after the other: the links between them run across, as architects draw them.
+        let is_region = |k: usize| matches!(self.m.get(items[k]).kind, EntKind::Region { .. });
+        let ranked: Vec<(usize, usize, f32, f32)> = edges
+            .iter()
+            .copied()
+            .filter(|&(a, b, _, _)| !(is_region(a) && is_region(b)))
+            .collect();
+        let rank = ranks(n, &ranked);
         let nranks = rank.iter().copied().max().unwrap_or(0) + 1;
         let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
         for i in 0..n {
@@ -281,28 +289,99 @@ impl Ctx<'_> {
                 cur += size[i].0 + ITEM_GAP;
             }
         }
+        // Items that are icon nodes with their label on the right.
+        let label_right: Vec<bool> = items
+            .iter()
+            .map(|it| {
+                let f = &self.frames[it.index()];
+                matches!(self.m.get(*it).kind, EntKind::Node { .. })
+                    && f.label
+                        .as_ref()
+                        .is_some_and(|l| l.rect.x >= f.body.right() - 1.0)
+            })
+            .collect();
         if !edges.is_empty() {
-            for _round in 0..3 {
-                let seq: Vec<usize> = (0..nranks).chain((0..nranks).rev()).collect();
+            // Three rounds down and up; then one more down, in which an item follows only
+            // what it hangs from, so that chains come out straight to their ends.
+            for round in 0..4 {
+                let last = round == 3;
+                let seq: Vec<usize> = if last {
+                    (0..nranks).collect()
+                } else {
+                    (0..nranks).chain((0..nranks).rev()).collect()
+                };
                 for r in seq {
                     let layer = &layers[r];
                     let mut desired = Vec::with_capacity(layer.len());
                     for &i in layer {
-                        let mut sum = 0.0;
-                        let mut cnt = 0.0;
+                        // Where each linked neighbour in another rank wants this item, split
+                        // into those above and those below.
+                        let mut above: Vec<(f32, usize)> = Vec::new();
+                        let mut below: Vec<(f32, usize)> = Vec::new();
                         for &(a, b, oa, ob) in adj[i].iter().map(|&k| &edges[k]) {
                             if beside(a) || beside(b) {
                                 continue;
                             }
-                            if a == i && rank[b] != r {
-                                sum += x[b] + ob - oa;
-                                cnt += 1.0;
+                            let (other, want) = if a == i && rank[b] != r {
+                                (b, x[b] + ob - oa)
                             } else if b == i && rank[a] != r {
-                                sum += x[a] + oa - ob;
-                                cnt += 1.0;
+                                (a, x[a] + oa - ob)
+                            } else {
+                                continue;
+                            };
+                            if rank[other] < r {
+                                above.push((want, other));
+                            } else {
+                                below.push((want, other));
                             }
                         }
+                        // A node whose label is on its right is reached from the left, so it
+                        // stands in line with its rightmost neighbour above and its leftmost
+                        // below: that link is straight, and the others come in at its left
+                        // side (or leave for theirs) with one bend, where centring over them
+                        // all would give each two.
+                        if down && label_right[i] {
+                            if let Some(&m) = above.iter().max_by(|p, q| p.0.total_cmp(&q.0)) {
+                                above = vec![m];
+                            }
+                            if let Some(&m) = below.iter().min_by(|p, q| p.0.total_cmp(&q.0)) {
+                                below = vec![m];
+                            }
+                        }
+                        if last {
+                            // Follow what this item hangs from only as its first item below
+                            // (the others of a fan-out keep their places beside it).
+                            let first_below = |p: usize| {
+                                adj[p]
+                                    .iter()
+                                    .map(|&k| edges[k])
+                                    .filter_map(|(a, b, _, _)| {
+                                        let o = if a == p { b } else { a };
+                                        (rank[o] > rank[p] && !beside(o)).then_some(o)
+                                    })
+                                    .min_by(|&u, &v| x[u].total_cmp(&x[v]).then(u.cmp(&v)))
+                            };
+                            above.retain(|&(_, p)| first_below(p) == Some(i));
+                            // Several links from one node whose label is on its right reach
+                            // this item at several places: line up with the leftmost, the
+                            // one that node stands over.
+                            if down {
+                                let snapshot = above.clone();
+                                above.retain(|&(w, p)| {
+                                    !label_right[p]
+                                        || snapshot.iter().all(|&(v, q)| q != p || v <= w)
+                                });
+                                above.dedup_by(|u, v| u.1 == v.1 && label_right[u.1]);
+                            }
+                            if above.is_empty() {
+                                desired.push((x[i], 1.0));
+                                continue;
+                            }
+                            below.clear();
+                        }
+                        let cnt = (above.len() + below.len()) as f32;
                         if cnt > 0.0 {
+                            let sum: f32 = above.iter().chain(&below).map(|w| w.0).sum();
                             desired.push((sum / cnt, 1.0));
                         } else {
                             desired.push((x[i], 0.05));

@@ -8,6 +8,9 @@ use super::*;
 
 /// Places the boxes of every overlay: first around all members; while a box would take in a
 /// node that is not a member, it is split by the members' parents, then member by member.
+/// How far either side of a linked member's icon centre an overlay title keeps clear.
+const TITLE_WAY: f32 = 14.0;
+
 pub(super) fn place_overlays(
     m: &Model,
     text: &dyn Measure,
@@ -145,7 +148,37 @@ pub(super) fn place_overlays(
             let full_label = text.width(&e.label, GROUP_LABEL_SIZE, false).ceil();
             let band = (depth + 1.0) * OVERLAY_TITLE;
             let tall = Rect::new(bb.x, bb.y - band, bb.w.max(full_label + 12.0), bb.h + band);
-            let title = Rect::new(tall.x + 6.0, tall.y + 2.0, full_label, lh);
+            let mut title = Rect::new(tall.x + 6.0, tall.y + 2.0, full_label, lh);
+            // The title keeps out of the way of links that leave members upwards: it moves
+            // right, along the top of the box, past the icon of every member linked to
+            // something outside the overlay.
+            let mut ways: Vec<(f32, f32)> = members
+                .iter()
+                .filter(|x| m.get(**x).is_node())
+                .filter(|x| {
+                    m.links.iter().any(|l| {
+                        let other = if l.from == **x {
+                            l.to
+                        } else if l.to == **x {
+                            l.from
+                        } else {
+                            return false;
+                        };
+                        other != ent && !members.contains(&other)
+                    })
+                })
+                .filter_map(|x| boxes[x.index()].as_ref())
+                .map(|b| (b.rect.cx() - TITLE_WAY, b.rect.cx() + TITLE_WAY))
+                .collect();
+            ways.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for w in &ways {
+                if title.right() > w.0 && title.x < w.1 {
+                    title.x = w.1;
+                }
+            }
+            if title.right() > tall.right() - 6.0 {
+                title.x = tall.x + 6.0;
+            }
             let fits = parent_rect.is_none_or(|p| {
                 tall.x >= p.x
                     && tall.right() <= p.right()

@@ -62,8 +62,8 @@ impl Ctx<'_> {
             // goes to the right of the icon; in a rightward flow, below it.
             // A hub (a queue fed by many functions, a transit gateway) has its label below,
             // so that its links to both sides can use its left and right; so has a node
-            // linked across zones to its peer in the same row (a primary database and its
-            // standby), so that the link runs straight between their sides.
+            // linked across zones or regions to its peer in the same tier (a primary
+            // database and its standby), so that the link runs straight between their sides.
             Placement::Inside
                 if self.m.direction == Direction::Down && (self.is_hub(e) || self.has_peer(e)) =>
             {
@@ -105,7 +105,8 @@ impl Ctx<'_> {
     }
 
     /// Whether `e`, in a subnet of a VPC's zone column, is linked with a node in a subnet of
-    /// the same tier in another zone column of that VPC.
+    /// the same tier in another zone column (of that VPC, or of another: a replica in a
+    /// second region).
     fn has_peer(&self, e: EntId) -> bool {
         let row = |x: EntId| {
             let s = self.m.get(x).parent?;
@@ -118,13 +119,13 @@ impl Ctx<'_> {
             }
             Some((tier, col, self.m.get(col).parent?))
         };
-        let Some((tier, col, vpc)) = row(e) else {
+        let Some((tier, col, _)) = row(e) else {
             return false;
         };
         self.links_of[e.index()].iter().any(|&k| {
             let l = &self.m.links[k];
             let other = if l.from == e { l.to } else { l.from };
-            row(other).is_some_and(|(t, c, v)| t == tier && v == vpc && c != col)
+            row(other).is_some_and(|(t, c, _)| t == tier && c != col)
         })
     }
 
