@@ -6,39 +6,11 @@
 
 use archdraw::geom::Rect;
 
-const SERVICES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/region-services.toml"
-));
-const HUB: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/hub-spoke.toml"));
-const STAR: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/transit-star.toml"
-));
-const WIDE: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/aspect-wide.toml"
-));
-const GROUPS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/groups.toml"
-));
-const CHAIN: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/serverless-chain.toml"
-));
-const REGIONS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/two-regions.toml"
-));
-const EKS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/overlays-three-zones.toml"
-));
-const FAN_IN: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/cases/valid/fan-in.toml"
-));
+/// The text of a spec, by its path in the repository.
+fn spec(path: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
 
 /// Every spec in specs/ and tests/cases/valid, as (path, text).
 fn all_specs() -> Vec<(String, String)> {
@@ -83,7 +55,7 @@ fn boxes(text: &str) -> impl Fn(&str) -> Rect {
 
 #[test]
 fn services_that_talk_to_one_thing_in_the_vpc_stand_beside_it_at_its_height() {
-    let at = boxes(SERVICES);
+    let at = boxes(&spec("tests/cases/valid/region-services.toml"));
     let vpc = at("main");
     let api = at("api-a");
     for id in ["pool", "secret", "build", "registry"] {
@@ -112,7 +84,7 @@ fn services_that_talk_to_one_thing_in_the_vpc_stand_beside_it_at_its_height() {
 
 #[test]
 fn a_hub_whose_spokes_wrap_sits_between_their_rows() {
-    let at = boxes(HUB);
+    let at = boxes(&spec("specs/hub-spoke.toml"));
     let tgw = at("tgw");
     let (shared, prod, dev) = (at("shared"), at("prod"), at("dev"));
     assert!(
@@ -219,7 +191,7 @@ fn links_inside_one_zone_column_are_straight_or_bend_once() {
 
 #[test]
 fn a_transit_star_has_its_hub_between_its_spokes_with_few_bends() {
-    let d = archdraw::compile(STAR).expect("compiles");
+    let d = archdraw::compile(&spec("tests/cases/valid/transit-star.toml")).expect("compiles");
     let total: usize = d.routes.links.iter().map(|r| bends(&r.points)).sum();
     assert!(
         total as f32 / d.routes.links.len() as f32 <= 1.6,
@@ -232,7 +204,7 @@ fn a_transit_star_has_its_hub_between_its_spokes_with_few_bends() {
 fn a_wrapped_rank_puts_what_links_onward_in_its_last_row() {
     // Of thirty VPCs in one rank, the two linked to the transit gateway stand in the row
     // next to it, so their links are short with at most one bend.
-    let at = boxes(WIDE);
+    let at = boxes(&spec("tests/cases/valid/aspect-wide.toml"));
     let tgw = at("tgw");
     for id in ["v0", "v29"] {
         let v = at(id);
@@ -243,7 +215,7 @@ fn a_wrapped_rank_puts_what_links_onward_in_its_last_row() {
             );
         }
     }
-    let d = archdraw::compile(WIDE).expect("compiles");
+    let d = archdraw::compile(&spec("tests/cases/valid/aspect-wide.toml")).expect("compiles");
     for r in &d.routes.links {
         assert!(bends(&r.points) <= 1, "{:?}", r.points);
     }
@@ -251,7 +223,7 @@ fn a_wrapped_rank_puts_what_links_onward_in_its_last_row() {
 
 #[test]
 fn a_fan_in_sink_has_its_label_below_so_links_come_in_from_both_sides() {
-    let d = archdraw::compile(FAN_IN).expect("compiles");
+    let d = archdraw::compile(&spec("tests/cases/valid/fan-in.toml")).expect("compiles");
     let k = d
         .model
         .entities
@@ -285,8 +257,8 @@ fn a_fan_in_sink_has_its_label_below_so_links_come_in_from_both_sides() {
 fn an_overlay_title_keeps_clear_of_the_links_of_its_members() {
     // The security group's title moves right along its top past Task 1, whose link comes
     // down from the queue, instead of sitting over it.
-    let d = archdraw::compile(GROUPS).expect("compiles");
-    let at = boxes(GROUPS);
+    let d = archdraw::compile(&spec("tests/cases/valid/groups.toml")).expect("compiles");
+    let at = boxes(&spec("tests/cases/valid/groups.toml"));
     let task = at("task-1");
     let sg = d
         .layout
@@ -308,7 +280,7 @@ fn an_overlay_title_keeps_clear_of_the_links_of_its_members() {
 #[test]
 fn a_chain_runs_straight_with_branches_beside_it() {
     // CloudFront, WAF and API Gateway stand in one line; the function and its table too.
-    let at = boxes(CHAIN);
+    let at = boxes(&spec("tests/cases/valid/serverless-chain.toml"));
     let x = at("cdn").cx();
     for id in ["waf", "api"] {
         assert!(
@@ -318,14 +290,14 @@ fn a_chain_runs_straight_with_branches_beside_it() {
         );
     }
     assert!((at("fn").cx() - at("table").cx()).abs() < 0.5);
-    let d = archdraw::compile(CHAIN).expect("compiles");
+    let d = archdraw::compile(&spec("tests/cases/valid/serverless-chain.toml")).expect("compiles");
     let total: usize = d.routes.links.iter().map(|r| bends(&r.points)).sum();
     assert!(total <= 4, "{total} bends");
 }
 
 #[test]
 fn linked_regions_stand_side_by_side_when_the_page_allows() {
-    let at = boxes(REGIONS);
+    let at = boxes(&spec("tests/cases/valid/two-regions.toml"));
     let (east, west) = (at("east"), at("west"));
     assert!(
         (east.y - west.y).abs() < 0.5,
@@ -333,7 +305,7 @@ fn linked_regions_stand_side_by_side_when_the_page_allows() {
     );
     assert!(east.right() < west.x);
     // The replication runs straight across between the two databases.
-    let d = archdraw::compile(REGIONS).expect("compiles");
+    let d = archdraw::compile(&spec("tests/cases/valid/two-regions.toml")).expect("compiles");
     let repl = d
         .routes
         .links
@@ -347,12 +319,13 @@ fn linked_regions_stand_side_by_side_when_the_page_allows() {
 fn a_band_over_a_middle_zone_goes_to_the_top_of_its_row() {
     // The load balancer spans three public subnets and covers the middle one from side to
     // side; the NAT gateways link down to the workers, so the band stands above them.
-    let at = boxes(EKS);
+    let at = boxes(&spec("tests/cases/valid/overlays-three-zones.toml"));
     let nlb = at("nlb");
     for id in ["nat-a", "nat-b", "nat-c"] {
         assert!(nlb.bottom() < at(id).y, "band {nlb:?} not above {id}");
     }
-    let d = archdraw::compile(EKS).expect("compiles");
+    let d =
+        archdraw::compile(&spec("tests/cases/valid/overlays-three-zones.toml")).expect("compiles");
     // Issue #12's bound; the band's link into zone a still goes round that NAT gateway's
     // label with 4.
     for r in &d.routes.links {
