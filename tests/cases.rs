@@ -30,12 +30,21 @@ const CHECKED_BLEMISHES: [BlemishKind; 7] = [
     BlemishKind::OffCentreHub,
 ];
 
+/// Blemishes asserted zero on the shipped specs and the valid cases only (issue #12): the
+/// fuzz cases, overlays around border gateways and the like, may still split a group or
+/// bend a link more than four times.
+const CHECKED_ON_VALID: [BlemishKind; 2] = [BlemishKind::SplitGroup, BlemishKind::BendOutlier];
+
 /// The checked blemishes of one layout, as failures.
 fn checked_blemishes(path: &Path, report: &archdraw::quality::Report) -> Vec<String> {
     report
         .blemishes
         .iter()
-        .filter(|b| CHECKED_BLEMISHES.contains(&b.kind))
+        .filter(|b| {
+            CHECKED_BLEMISHES.contains(&b.kind)
+                || (!path.components().any(|c| c.as_os_str() == "fuzz")
+                    && CHECKED_ON_VALID.contains(&b.kind))
+        })
         .map(|b| format!("{}: blemish: {b}", path.display()))
         .collect()
 }

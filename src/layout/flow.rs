@@ -108,6 +108,46 @@ impl Ctx<'_> {
             .filter(|&(a, b, _, _)| !(is_region(a) && is_region(b)))
             .collect();
         let rank = ranks(n, &ranked);
+        // Members of an overlay that reaches into other containers (a security group
+        // across zones) keep their rank to themselves: the unlinked things beside them (a
+        // route table) go in a rank after all others, out of the way of the one box the
+        // overlay is drawn as.
+        let mut rank = rank;
+        let crossing = |it: EntId| {
+            let mut stack = vec![it];
+            while let Some(x) = stack.pop() {
+                if self.cross_member[x.index()] {
+                    return true;
+                }
+                stack.extend(self.m.get(x).children.iter().copied());
+            }
+            false
+        };
+        let held: Vec<bool> = items.iter().map(|&it| crossing(it)).collect();
+        if held.iter().any(|&h| h) {
+            let linked: Vec<bool> = {
+                let mut v = vec![false; n];
+                for &(a, b, _, _) in &edges {
+                    v[a] = true;
+                    v[b] = true;
+                }
+                v
+            };
+            let last = rank.iter().copied().max().unwrap_or(0) + 1;
+            for i in 0..n {
+                let beside_member = (0..n).any(|j| held[j] && rank[j] == rank[i]);
+                if !held[i] && !linked[i] && beside_member {
+                    rank[i] = last;
+                }
+            }
+            // Close any gap the move left.
+            let mut used: Vec<usize> = rank.clone();
+            used.sort_unstable();
+            used.dedup();
+            for r in rank.iter_mut() {
+                *r = used.binary_search(r).unwrap_or(0);
+            }
+        }
         let nranks = rank.iter().copied().max().unwrap_or(0) + 1;
         let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
         for i in 0..n {
@@ -264,7 +304,6 @@ impl Ctx<'_> {
             .filter(|&(a, b, _, _)| !beside(a) && !beside(b))
             .collect();
         let layers = centre_hubs(n, wrapped, &in_rows);
-        let mut rank = rank;
         for (r, layer) in layers.iter().enumerate() {
             for &i in layer {
                 rank[i] = r;

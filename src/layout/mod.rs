@@ -245,6 +245,9 @@ struct Ctx<'a> {
     overlay_parent: Vec<bool>,
     /// The number of overlays each entity is a member of.
     overlays_around: Vec<u32>,
+    /// Entities that are members of an overlay whose members have different parents (a
+    /// security group across zones).
+    cross_member: Vec<bool>,
     /// The least left edge of each group's inside content that keeps the links from
     /// outside clear of its title (0: no such bound).
     content_min: Vec<f32>,
@@ -275,11 +278,20 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     }
     let mut overlay_parent = vec![false; n];
     let mut overlays_around = vec![0u32; n];
+    let mut cross_member = vec![false; n];
     for e in &m.entities {
         if let EntKind::Overlay { members, .. } = &e.kind {
             for x in members {
                 if let Some(p) = m.get(*x).parent {
                     overlay_parent[p.index()] = true;
+                }
+            }
+            let spread = members
+                .iter()
+                .any(|x| m.get(*x).parent != m.get(members[0]).parent);
+            if spread {
+                for x in members {
+                    cross_member[x.index()] = true;
                 }
             }
             let mut distinct = members.clone();
@@ -300,6 +312,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         links_under,
         overlay_parent,
         overlays_around,
+        cross_member,
         item_at: vec![u32::MAX; n],
         content_min: vec![0.0; n],
         title_need: vec![0.0; n],
