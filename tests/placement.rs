@@ -336,3 +336,30 @@ fn a_band_over_a_middle_zone_goes_to_the_top_of_its_row() {
         "an overlay is split"
     );
 }
+
+#[test]
+fn every_spec_and_case_has_at_most_1_6_bends_per_link() {
+    let mut worst = (0.0f32, String::new());
+    for (path, text) in all_specs() {
+        let d = archdraw::compile(&text).expect("compiles");
+        if d.routes.links.is_empty() {
+            continue;
+        }
+        let total: usize = d.routes.links.iter().map(|r| bends(&r.points)).sum();
+        let per = total as f32 / d.routes.links.len() as f32;
+        if per > worst.0 {
+            worst = (per, path);
+        }
+    }
+    assert!(worst.0 <= 1.6, "{}: {:.2} bends per link", worst.1, worst.0);
+    assert!(worst.0 > 0.0, "no bends at all: the check measured nothing");
+}
+
+#[test]
+fn members_of_a_group_face_their_partners_in_the_group_beside_it() {
+    // B3 is linked from A1, B1 from A3: the right group lists B1 first, but draws B3 at
+    // the top, level with A1, so both links are straight.
+    let at = boxes(&spec("tests/cases/valid/corridor.toml"));
+    assert!((at("b3").cy() - at("a1").cy()).abs() < 0.5);
+    assert!((at("b1").cy() - at("a3").cy()).abs() < 0.5);
+}

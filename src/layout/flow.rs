@@ -161,7 +161,29 @@ impl Ctx<'_> {
                 adj[b].push(k);
             }
         }
-        // 3. Order inside ranks by barycentre of neighbours (a few sweeps).
+        // 3. Order inside ranks by barycentre of neighbours (a few sweeps). The first order
+        //    follows the links that leave the items: an item linked to something near the
+        //    start of a laid-out sibling container comes first (two groups side by side,
+        //    their members facing their partners), then file order.
+        if siblings {
+            let key: Vec<Option<f32>> = items
+                .iter()
+                .map(|&it| self.outside_key(it, parent, down))
+                .collect();
+            for layer in &mut layers {
+                if layer.iter().any(|&i| key[i].is_some()) {
+                    let len = layer.len() as f32;
+                    let at: Vec<(f32, usize)> = layer
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &i)| (key[i].unwrap_or((k as f32 + 0.5) / len), i))
+                        .collect();
+                    let mut at = at;
+                    at.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    *layer = at.into_iter().map(|(_, i)| i).collect();
+                }
+            }
+        }
         let mut pos = vec![0.0f32; n];
         for layer in &layers {
             for (k, &i) in layer.iter().enumerate() {
@@ -475,6 +497,53 @@ impl Ctx<'_> {
         } else {
             (main, cross)
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// Where, across the flow (0 at the start, 1 at the end), the things that `item` (or
+    /// something in it) links to outside the flow's container `parent` lie in their own
+    /// containers: those inside a container beside `parent` that is already laid out.
+    /// `None` when it has no such link.
+    fn outside_key(&self, item: EntId, parent: Option<EntId>, down: bool) -> Option<f32> {
+        let (mut sum, mut cnt) = (0.0f32, 0.0f32);
+        let mut stack = vec![item];
+        while let Some(x) = stack.pop() {
+            stack.extend(self.m.get(x).children.iter().copied());
+            for &k in &self.links_of[x.index()] {
+                let l = &self.m.links[k];
+                let other = if l.from == x { l.to } else { l.from };
+                if self.m.is_within(other, item) {
+                    continue;
+                }
+                // The container of `other` beside this flow's container.
+                let Some(container) = parent else {
+                    continue;
+                };
+                let grand = self.m.get(container).parent;
+                let Some(top) = std::iter::once(other)
+                    .chain(self.m.ancestors(other))
+                    .find(|a| self.m.get(*a).parent == grand)
+                else {
+                    continue;
+                };
+                if top == other || top == container {
+                    // A node beside the container has no place inside it to follow.
+                    continue;
+                }
+                if !self.laid[top.index()] {
+                    continue;
+                }
+                let f = &self.frames[top.index()];
+                let (ax, ay) = self.anchor(top, other);
+                let (a, size) = if down { (ax, f.w) } else { (ay, f.h) };
+                if size > 0.0 {
+                    sum += a / size;
+                    cnt += 1.0;
+                }
+            }
+        }
+        (cnt > 0.0).then(|| sum / cnt)
     }
 }
 
