@@ -363,3 +363,18 @@ fn members_of_a_group_face_their_partners_in_the_group_beside_it() {
     assert!((at("b3").cy() - at("a1").cy()).abs() < 0.5);
     assert!((at("b1").cy() - at("a3").cy()).abs() < 0.5);
 }
+
+#[test]
+fn a_band_stands_above_targets_in_its_own_row() {
+    // Web servers in the load balancer's own public subnets: the band is at the top of the
+    // row and the servers below it, so traffic flows down.
+    let at = boxes(&spec("tests/cases/valid/band-targets-in-row.toml"));
+    let alb = at("alb");
+    for id in ["web-a", "web-b"] {
+        assert!(
+            alb.bottom() < at(id).y,
+            "band {alb:?} not above {id} {:?}",
+            at(id)
+        );
+    }
+}

@@ -106,6 +106,17 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether the band `node` links to something inside one of the subnets it spans (its
+    /// targets in its own row): then it stands above them, so traffic flows down.
+    fn targets_in_row(&self, node: EntId, subs: &[EntId]) -> bool {
+        self.links_of[node.index()].iter().any(|&k| {
+            let l = &self.m.links[k];
+            let other = if l.from == node { l.to } else { l.from };
+            subs.iter()
+                .any(|s| other != *s && self.m.is_within(other, *s))
+        })
+    }
+
     /// Places every band of VPC `vpc` once its grid is placed (`row_h`: the rows' heights).
     pub(super) fn place_bands(&mut self, vpc: EntId, bands: &Bands, row_h: &[f32]) {
         let m = self.m;
@@ -163,10 +174,12 @@ impl Ctx<'_> {
             let mut by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
             // A band at the bottom of its row would stand across the way of a link from a
             // node above it in a spanned subnet down to a node below the row (a NAT gateway
-            // and its workers in a middle zone, which the band covers from side to side):
-            // then the band goes to the top of the row and the subnets' content below it.
+            // and its workers in a middle zone, which the band covers from side to side),
+            // or below its targets in its own row (traffic would seem to flow up): then the
+            // band goes to the top of the row and the subnets' content below it.
             if bands.room[r] == BAND_H
-                && self.blocked_below(vpc, subs, (bx0, bx1), sub_top + row_h[r])
+                && (self.blocked_below(vpc, subs, (bx0, bx1), sub_top + row_h[r])
+                    || self.targets_in_row(*node, subs))
             {
                 let top = subs
                     .iter()
