@@ -377,35 +377,60 @@ impl Ctx<'_> {
                     for &i in layer {
                         // Where each linked neighbour in another rank wants this item, split
                         // into those above and those below.
-                        let mut above: Vec<(f32, usize)> = Vec::new();
-                        let mut below: Vec<(f32, usize)> = Vec::new();
-                        for &(a, b, oa, ob) in adj[i].iter().map(|&k| &edges[k]) {
+                        let mut above: Vec<Pull> = Vec::new();
+                        let mut below: Vec<Pull> = Vec::new();
+                        for &k in &adj[i] {
+                            let (a, b, oa, ob) = edges[k];
                             if beside(a) || beside(b) {
                                 continue;
                             }
-                            let (other, want) = if a == i && rank[b] != r {
-                                (b, x[b] + ob - oa)
+                            let pull = if a == i && rank[b] != r {
+                                Pull {
+                                    want: x[b] + ob - oa,
+                                    other: b,
+                                    near: (rank[b], mains[k].1),
+                                    mine: mains[k].0,
+                                }
                             } else if b == i && rank[a] != r {
-                                (a, x[a] + oa - ob)
+                                Pull {
+                                    want: x[a] + oa - ob,
+                                    other: a,
+                                    near: (rank[a], mains[k].0),
+                                    mine: mains[k].1,
+                                }
                             } else {
                                 continue;
                             };
-                            if rank[other] < r {
-                                above.push((want, other));
+                            if pull.near.0 < r {
+                                above.push(pull);
                             } else {
-                                below.push((want, other));
+                                below.push(pull);
                             }
                         }
                         // A node whose label is on its right is reached from the left, so it
-                        // stands in line with its rightmost neighbour above and its leftmost
-                        // below: that link is straight, and the others come in at its left
-                        // side (or leave for theirs) with one bend, where centring over them
-                        // all would give each two.
+                        // stands in line with one neighbour above and one below: the nearest
+                        // along the flow (the first thing below it, the last above), of
+                        // those the leftmost below and the rightmost above. That link is
+                        // straight, and the others come in at its free left side (or leave
+                        // for theirs) with one bend, where centring over them all would
+                        // give each two.
                         if down && label_right[i] {
-                            if let Some(&m) = above.iter().max_by(|p, q| p.0.total_cmp(&q.0)) {
+                            if let Some(&m) = above.iter().max_by(|p, q| {
+                                p.near
+                                    .0
+                                    .cmp(&q.near.0)
+                                    .then(p.near.1.total_cmp(&q.near.1))
+                                    .then(p.want.total_cmp(&q.want))
+                            }) {
                                 above = vec![m];
                             }
-                            if let Some(&m) = below.iter().min_by(|p, q| p.0.total_cmp(&q.0)) {
+                            if let Some(&m) = below.iter().min_by(|p, q| {
+                                p.near
+                                    .0
+                                    .cmp(&q.near.0)
+                                    .then(p.near.1.total_cmp(&q.near.1))
+                                    .then(p.want.total_cmp(&q.want))
+                            }) {
                                 below = vec![m];
                             }
                         }
@@ -422,17 +447,20 @@ impl Ctx<'_> {
                                     })
                                     .min_by(|&u, &v| x[u].total_cmp(&x[v]).then(u.cmp(&v)))
                             };
-                            above.retain(|&(_, p)| first_below(p) == Some(i));
+                            above.retain(|q| first_below(q.other) == Some(i));
                             // Several links from one node whose label is on its right reach
-                            // this item at several places: line up with the leftmost, the
-                            // one that node stands over.
+                            // this item at several places: line up with the one that node
+                            // stands over (the nearest, then the leftmost).
                             if down {
                                 let snapshot = above.clone();
-                                above.retain(|&(w, p)| {
-                                    !label_right[p]
-                                        || snapshot.iter().all(|&(v, q)| q != p || v <= w)
+                                above.retain(|q| {
+                                    !label_right[q.other]
+                                        || snapshot.iter().all(|v| {
+                                            v.other != q.other
+                                                || (q.mine, -q.want) <= (v.mine, -v.want)
+                                        })
                                 });
-                                above.dedup_by(|u, v| u.1 == v.1 && label_right[u.1]);
+                                above.dedup_by(|u, v| u.other == v.other && label_right[u.other]);
                             }
                             if above.is_empty() {
                                 desired.push((x[i], 1.0));
@@ -442,7 +470,7 @@ impl Ctx<'_> {
                         }
                         let cnt = (above.len() + below.len()) as f32;
                         if cnt > 0.0 {
-                            let sum: f32 = above.iter().chain(&below).map(|w| w.0).sum();
+                            let sum: f32 = above.iter().chain(&below).map(|w| w.want).sum();
                             desired.push((sum / cnt, 1.0));
                         } else {
                             desired.push((x[i], 0.05));
@@ -545,6 +573,19 @@ impl Ctx<'_> {
         }
         (cnt > 0.0).then(|| sum / cnt)
     }
+}
+
+/// What one linked neighbour in another rank asks of an item's cross position.
+#[derive(Clone, Copy)]
+struct Pull {
+    /// The item's start that would put the link's ends in line.
+    want: f32,
+    /// The neighbour.
+    other: usize,
+    /// How near the neighbour's end is along the flow: its rank, then its main-axis anchor.
+    near: (usize, f32),
+    /// The main-axis anchor of the link's end in this item.
+    mine: f32,
 }
 
 /// The least number of distinct neighbours that makes an item a hub.
