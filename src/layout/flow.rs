@@ -15,7 +15,7 @@ impl Ctx<'_> {
         if n == 0 {
             return (0.0, 0.0);
         }
-        let down = self.m.direction == Direction::Down;
+        let down = self.downward(self.m.get(items[0]).parent);
         // Zone boxes in one container share one size.
         let zones: Vec<EntId> = items
             .iter()

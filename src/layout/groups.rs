@@ -100,7 +100,7 @@ impl Ctx<'_> {
         title_right: f32,
         kids: &[EntId],
     ) -> Option<f32> {
-        if self.m.direction != Direction::Down
+        if !self.downward(Some(e))
             || title_right <= 0.0
             || matches!(
                 self.m.get(e).kind,

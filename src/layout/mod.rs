@@ -363,6 +363,18 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
 }
 
 impl Ctx<'_> {
+    /// Whether the things inside `container` flow downward: in a downward diagram always;
+    /// in a rightward one, inside the subnets of a VPC grid too, whose tiers stack downward
+    /// (so a NAT gateway and the task under it link straight, as in a downward diagram).
+    fn downward(&self, container: Option<EntId>) -> bool {
+        self.m.direction == Direction::Down
+            || container.is_some_and(|c| {
+                std::iter::once(c)
+                    .chain(self.m.ancestors(c))
+                    .any(|a| matches!(self.m.get(a).kind, EntKind::ZoneColumn { .. }))
+            })
+    }
+
     /// Sizes `e` and places its children (relative positions).
     fn lay(&mut self, e: EntId) {
         if self.laid[e.index()] {

@@ -65,11 +65,11 @@ impl Ctx<'_> {
             // linked across zones or regions to its peer in the same tier (a primary
             // database and its standby), so that the link runs straight between their sides.
             Placement::Inside
-                if self.m.direction == Direction::Down && (self.is_hub(e) || self.has_peer(e)) =>
+                if self.downward(ent.parent) && (self.is_hub(e) || self.has_peer(e)) =>
             {
                 label_below(label)
             }
-            Placement::Inside if self.m.direction == Direction::Down => label_outside(label, false),
+            Placement::Inside if self.downward(ent.parent) => label_outside(label, false),
             Placement::Inside => label_below(label),
             // Border and spanning nodes: sized here, positioned by their VPC.
             Placement::Border | Placement::Span(_) => {
