@@ -4,7 +4,7 @@
 //! default [`FontMeasure`] shapes with harfrust over the font bytes compiled into the binary,
 //! so widths agree with the glyphs resvg draws in PNGs on every machine.
 
-use harfrust::{FontRef, ShaperData, UnicodeBuffer};
+use harfrust::{FontRef, ShapePlan, ShapePlanKey, ShaperData, UnicodeBuffer};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -50,6 +50,14 @@ fn face(bold: bool) -> &'static Face {
     })
 }
 
+thread_local! {
+    /// Shape plans already compiled, per face (bold or not): compiling one costs more than
+    /// shaping a label with it, and every label of a diagram needs the same one or two.
+    static PLANS: std::cell::RefCell<Vec<(bool, ShapePlan)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
 /// Shapes one run of text and returns its advance in font units.
 fn shape_units(text: &str, bold: bool) -> (f32, f32) {
     let f = face(bold);
@@ -57,7 +65,26 @@ fn shape_units(text: &str, bold: bool) -> (f32, f32) {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let out = shaper.shape(buffer, harfrust::ShapeOptions::new());
+    // After guessing, a buffer's script is unset exactly when it reads as unknown.
+    let script = Some(buffer.script()).filter(|s| *s != harfrust::script::UNKNOWN);
+    let direction = buffer.direction();
+    let language = buffer.language();
+    let out = PLANS.with(|plans| {
+        let mut plans = plans.borrow_mut();
+        let key = ShapePlanKey::new(script, direction).language(language.as_ref());
+        let k = match plans.iter().position(|(b, p)| *b == bold && key.matches(p)) {
+            Some(k) => k,
+            None => {
+                let plan = ShapePlan::new(&shaper, direction, script, language.as_ref(), &[]);
+                plans.push((bold, plan));
+                plans.len() - 1
+            }
+        };
+        shaper.shape(
+            buffer,
+            harfrust::ShapeOptions::new().plan(Some(&plans[k].1)),
+        )
+    });
     let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
     (units as f32, f.upem)
 }
