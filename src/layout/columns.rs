@@ -201,6 +201,23 @@ impl Ctx<'_> {
             let f = &self.frames[e.index()];
             size[i] = (f.w, f.h);
         }
+        // A link to something outside the flow (users above the cloud) comes in from the
+        // column's top: it pulls its item up as much as one link inside pulls it down.
+        for i in 0..n {
+            if left[i].is_none() || sums[i].1 == 0.0 {
+                continue;
+            }
+            let e = items[i];
+            let outside = self.links_of[e.index()]
+                .iter()
+                .filter(|&&k| {
+                    let l = &self.m.links[k];
+                    let other = if l.from == e { l.to } else { l.from };
+                    !items.iter().any(|&it| self.m.is_within(other, it))
+                })
+                .count();
+            sums[i].1 += outside as f32;
+        }
         for i in 0..n {
             if left[i].is_some() && sums[i].1 > 0.0 {
                 let own = self.frames[items[i].index()].body.cy();
