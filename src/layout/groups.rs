@@ -49,9 +49,14 @@ impl Ctx<'_> {
         let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
         let mut dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
         // Links from outside come down into the content right of the title, not through it.
-        if let Some(least) = self.title_clearance(e, header_right, &children) {
+        let title_right = if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {
+            header_right.max(self.subnet_title)
+        } else {
+            header_right
+        };
+        if let Some(least) = self.title_clearance(e, title_right, &children) {
             self.content_min[e.index()] = least;
-            self.title_need[e.index()] = header_right + TITLE_CLEAR;
+            self.title_need[e.index()] = title_right + TITLE_CLEAR;
             dx = dx.max(least);
             w = w.max(dx + cw + PAD);
         }

@@ -256,6 +256,10 @@ struct Ctx<'a> {
     title_need: Vec<f32>,
     /// The width of each group's inside content.
     content_w: Vec<f32>,
+    /// Where the longest subnet title of the diagram ends: every subnet keeps its linked
+    /// content clear of that, so subnets alike in content come out alike whatever their
+    /// CIDRs (and their contents line up across the diagram).
+    subnet_title: f32,
     /// A scratch map from entity to its position among the items of a `flow`.
     item_at: Vec<u32>,
 }
@@ -317,6 +321,12 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         content_min: vec![0.0; n],
         title_need: vec![0.0; n],
         content_w: vec![0.0; n],
+        subnet_title: m
+            .entities
+            .iter()
+            .filter(|e| matches!(e.kind, EntKind::Subnet { .. }))
+            .map(|e| HEADER_ICON + 8.0 + text.width(&e.label, GROUP_LABEL_SIZE, false).ceil())
+            .fold(0.0, f32::max),
     };
     // 1–3. Size everything bottom-up and place children relative to their parents.
     for &r in &m.roots {
