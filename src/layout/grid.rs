@@ -87,7 +87,7 @@ impl Ctx<'_> {
         for (r, h) in row_h.iter_mut().enumerate() {
             *h += bands.room[r];
         }
-        let zpad = PAD;
+        let zpad = TWO_LINKS;
         let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));
         col_w = col_w.max(self.band_col_width(&bands, &col_of, zpad));
         let col_w = col_w.ceil();
@@ -172,7 +172,14 @@ impl Ctx<'_> {
                 done.push(s);
             }
         }
-        let (mut label, icon, header) = self.header(e);
+        let (mut label, icon, mut header) = self.header(e);
+        // Gateways on the top line hang half inside: under them, a channel that holds two
+        // links side by side clear of the gateways and of the zone columns.
+        if m.get(e).children.iter().any(|c| {
+            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Top
+        }) {
+            header = header.max(ICON / 2.0 + TWO_LINKS);
+        }
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
         for (ci, &col) in cols.iter().enumerate() {
             self.rel[col.index()] = (PAD + ci as f32 * (zone_w + COL_GAP), header);

@@ -87,6 +87,9 @@ const OVERLAY_TITLE: f32 = 34.0;
 /// The least room between anything drawn and the canvas edge (see [`Layout::fit`]).
 pub const EDGE: f32 = 8.0;
 const SUBNET_CHANNEL: f32 = 6.0;
+/// The width of a channel that holds two links side by side, each 14 px clear of its walls
+/// (border hugging is closer) and 8 px apart.
+const TWO_LINKS: f32 = 36.0;
 /// Ranks are wrapped into rows only past this width (px).
 const WRAP_MIN: f32 = 1600.0;
 /// The page shape (width ÷ height) that wrapped rows aim at unless the spec sets `aspect`.
