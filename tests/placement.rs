@@ -374,3 +374,21 @@ fn a_band_stands_above_targets_in_its_own_row() {
         );
     }
 }
+
+#[test]
+fn a_gateway_on_the_top_line_stands_over_the_first_thing_it_links_to() {
+    // The internet gateway links to the load balancer just under it and to a bastion deep
+    // in zone b: it stands right over the band's icon, so that link is straight.
+    let d = archdraw::compile(&spec("tests/cases/valid/gateway-over-nearest.toml")).expect("ok");
+    let at = |id: &str| {
+        let k = d.model.entities.iter().position(|e| e.id == id).expect(id);
+        d.layout.boxes[k].clone().expect("placed")
+    };
+    let igw = at("igw").rect;
+    let alb = at("alb");
+    let icon = alb.icon.expect("band icon");
+    assert!(
+        (igw.cx() - icon.cx()).abs() < 0.5,
+        "igw {igw:?} not over the band's icon {icon:?}"
+    );
+}

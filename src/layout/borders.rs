@@ -51,14 +51,17 @@ impl Ctx<'_> {
             .collect();
         let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
         for side in [Side::Top, Side::Bottom] {
-            // 1. Each node's wish: the mean x of what it links to inside, else the middle.
+            // 1. Each node's wish: the x of what it links to inside, else the middle.
             let mut items: Vec<(f32, EntId, f32)> = Vec::new();
             for &b in &borders {
                 if self.border_side(b, e) != side {
                     continue;
                 }
                 self.lay(b);
-                let inside: Vec<f32> = self.links_of[b.index()]
+                // It stands over the nearest of them (the first thing under a gateway on
+                // the top line, the last above one on the bottom line), so that link runs
+                // straight; several equally near: their middle.
+                let inside: Vec<(f32, f32)> = self.links_of[b.index()]
                     .iter()
                     .map(|&k| &m.links[k])
                     .filter_map(|l| match (l.from == b, l.to == b) {
@@ -67,12 +70,21 @@ impl Ctx<'_> {
                         _ => None,
                     })
                     .filter(|o| m.is_within(*o, e))
-                    .map(|o| self.anchor_in_body(e, o).0)
+                    .map(|o| {
+                        let (x, y) = self.anchor_in_body(e, o);
+                        (x, if side == Side::Top { y } else { -y })
+                    })
                     .collect();
-                let mut want = if inside.is_empty() {
+                let nearest = inside.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
+                let near: Vec<f32> = inside
+                    .iter()
+                    .filter(|p| p.1 <= nearest + 0.5)
+                    .map(|p| p.0)
+                    .collect();
+                let mut want = if near.is_empty() {
                     w / 2.0
                 } else {
-                    inside.iter().sum::<f32>() / inside.len() as f32
+                    near.iter().sum::<f32>() / near.len() as f32
                 };
                 // A gateway right above a zone column's title would have to route its link
                 // around it: move it over the nearest gap between columns instead.
