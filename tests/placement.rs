@@ -392,3 +392,20 @@ fn a_gateway_on_the_top_line_stands_over_the_first_thing_it_links_to() {
         "igw {igw:?} not over the band's icon {icon:?}"
     );
 }
+
+#[test]
+fn two_sinks_under_two_sources_stand_one_under_each() {
+    // X-Ray and CloudWatch both receive from the OpenTelemetry collectors of both zones:
+    // one stands under each collector, so two of the four links are straight.
+    let at = boxes(&spec("specs/microservices.toml"));
+    let (a, b) = (at("otel-a").cx(), at("otel-b").cx());
+    let (xray, logs) = (at("xray").cx(), at("logs").cx());
+    assert!(
+        (xray - a).abs() < 0.5,
+        "X-Ray at {xray}, collector a at {a}"
+    );
+    assert!(
+        (logs - b).abs() < 0.5,
+        "CloudWatch at {logs}, collector b at {b}"
+    );
+}

@@ -374,11 +374,11 @@ impl Ctx<'_> {
                 for r in seq {
                     let layer = &layers[r];
                     let mut desired = Vec::with_capacity(layer.len());
+                    // Where each linked neighbour in another rank wants each item of this
+                    // rank, split into those above and those below.
+                    let mut pulls: Vec<(Vec<Pull>, Vec<Pull>)> = Vec::with_capacity(layer.len());
                     for &i in layer {
-                        // Where each linked neighbour in another rank wants this item, split
-                        // into those above and those below.
-                        let mut above: Vec<Pull> = Vec::new();
-                        let mut below: Vec<Pull> = Vec::new();
+                        let (mut above, mut below) = (Vec::new(), Vec::new());
                         for &k in &adj[i] {
                             let (a, b, oa, ob) = edges[k];
                             if beside(a) || beside(b) {
@@ -387,6 +387,7 @@ impl Ctx<'_> {
                             let pull = if a == i && rank[b] != r {
                                 Pull {
                                     want: x[b] + ob - oa,
+                                    at: x[b] + ob,
                                     other: b,
                                     near: (rank[b], mains[k].1),
                                     mine: mains[k].0,
@@ -394,6 +395,7 @@ impl Ctx<'_> {
                             } else if b == i && rank[a] != r {
                                 Pull {
                                     want: x[a] + oa - ob,
+                                    at: x[a] + oa,
                                     other: a,
                                     near: (rank[a], mains[k].0),
                                     mine: mains[k].1,
@@ -407,6 +409,38 @@ impl Ctx<'_> {
                                 below.push(pull);
                             }
                         }
+                        pulls.push((above, below));
+                    }
+                    // The nearest neighbours above each label-right item, left to right.
+                    let tied: Vec<Vec<f32>> = layer
+                        .iter()
+                        .zip(&pulls)
+                        .map(|(&i, (above, _))| {
+                            if !(down && label_right[i]) {
+                                return Vec::new();
+                            }
+                            let Some(m) = above.iter().max_by(|p, q| {
+                                p.near.0.cmp(&q.near.0).then(p.near.1.total_cmp(&q.near.1))
+                            }) else {
+                                return Vec::new();
+                            };
+                            let mut ats: Vec<f32> = above
+                                .iter()
+                                .filter(|p| {
+                                    p.near.0 == m.near.0 && (p.near.1 - m.near.1).abs() < 0.5
+                                })
+                                .map(|p| p.at)
+                                .collect();
+                            ats.sort_by(f32::total_cmp);
+                            ats.dedup_by(|u, v| (*u - *v).abs() < 0.5);
+                            ats
+                        })
+                        .collect();
+                    let same = |u: &[f32], v: &[f32]| {
+                        u.len() == v.len() && u.iter().zip(v).all(|(a, b)| (a - b).abs() < 0.5)
+                    };
+                    for (t, &i) in layer.iter().enumerate() {
+                        let (mut above, mut below) = pulls[t].clone();
                         // A node whose label is on its right is reached from the left, so it
                         // stands in line with one neighbour above and one below: the nearest
                         // along the flow (the first thing below it, the last above), of
@@ -422,7 +456,25 @@ impl Ctx<'_> {
                                     .then(p.near.1.total_cmp(&q.near.1))
                                     .then(p.want.total_cmp(&q.want))
                             }) {
-                                above = vec![m];
+                                // Several equally near: the rightmost, unless other items of
+                                // this rank hang from the same ones (two sinks under two
+                                // sources): then they share them out in order, the last
+                                // item taking the rightmost.
+                                let mine = &tied[t];
+                                let mut pick = m;
+                                if mine.len() > 1 {
+                                    let group: Vec<usize> = (0..layer.len())
+                                        .filter(|&u| same(&tied[u], mine))
+                                        .collect();
+                                    let nth = group.iter().position(|&u| u == t).unwrap_or(0);
+                                    let k = (mine.len() + nth).saturating_sub(group.len());
+                                    let at = mine[k.min(mine.len() - 1)];
+                                    if let Some(&p) = above.iter().find(|p| (p.at - at).abs() < 0.5)
+                                    {
+                                        pick = p;
+                                    }
+                                }
+                                above = vec![pick];
                             }
                             if let Some(&m) = below.iter().min_by(|p, q| {
                                 p.near
@@ -580,6 +632,8 @@ impl Ctx<'_> {
 struct Pull {
     /// The item's start that would put the link's ends in line.
     want: f32,
+    /// Where the neighbour's end of the link is across the flow.
+    at: f32,
     /// The neighbour.
     other: usize,
     /// How near the neighbour's end is along the flow: its rank, then its main-axis anchor.
