@@ -322,10 +322,10 @@ fn a_band_over_a_middle_zone_goes_to_the_top_of_its_row() {
     }
     let d =
         archdraw::compile(&spec("tests/cases/valid/overlays-three-zones.toml")).expect("compiles");
-    // Issue #12's bound; the band's link into zone a still goes round that NAT gateway's
-    // label with 4.
+    // Each link bends at most twice (the band's links leave it beside the NAT gateways;
+    // the jog where one left the band a few px off its line is slid away).
     for r in &d.routes.links {
-        assert!(bends(&r.points) <= 4, "{:?}", r.points);
+        assert!(bends(&r.points) <= 2, "{:?}", r.points);
     }
     assert!(
         !d.layout.overlays.iter().any(|o| o.part > 0),

@@ -391,9 +391,19 @@ fn nudge_axis(
             let jog = (!first)
                 .then(|| across(pts[i - 1], vertical))
                 .filter(|&f| (f - pos).abs() < 2.0 && f >= hlo && f <= hhi);
+            // An end segment followed by a short jog (a port a few px off the line the link
+            // goes on) slides along its box side onto that line, straightening the jog away.
+            let end_jog = if first && n >= 4 {
+                Some(across(pts[2], vertical))
+            } else if last && i >= 2 {
+                Some(across(pts[i - 1], vertical))
+            } else {
+                None
+            }
+            .filter(|&f| (f - pos).abs() < SEP && f >= hlo && f <= hhi && f != pos);
             let target = if pinned {
                 pos
-            } else if let Some(f) = jog {
+            } else if let Some(f) = jog.or(end_jog) {
                 f
             } else if zigzag && hlo <= hhi {
                 (hlo + hhi) / 2.0
