@@ -11,8 +11,10 @@
 //!    lines 14 px (see quality.md's border hugging and grazing), titles and title bands
 //!    4 px. A channel too narrow for both clearances holds the segment on its midline.
 //! 3. **Targets.** A segment whose neighbours lie on opposite sides (a zigzag) is pulled to
-//!    the middle of its channel, between those neighbours; any other segment to its current
-//!    place, pushed out of the clearances where there is room.
+//!    the middle of its channel, between those neighbours; an end segment followed by a
+//!    jog shorter than [`SEP`] to the line the link goes on along that line (the jog goes);
+//!    any other segment to its current place, pushed out of the clearances where there is
+//!    room.
 //! 4. **Order and separation.** Segments whose extents overlap keep the order they have
 //!    across, [`SEP`] apart, or at least [`super::GAP`] where the channel is too narrow;
 //!    segments of one fan-in or fan-out lying on one line stay one line (a trunk); links with
