@@ -409,3 +409,22 @@ fn two_sinks_under_two_sources_stand_one_under_each() {
         "CloudWatch at {logs}, collector b at {b}"
     );
 }
+
+#[test]
+fn a_gateway_linked_to_things_below_the_grid_sits_on_the_bottom_line() {
+    let text = spec("tests/cases/valid/gateway-below-grid.toml");
+    let at = boxes(&text);
+    let (eigw, updater, vpc) = (at("eigw"), at("updater"), at("main"));
+    assert!(
+        (eigw.cy() - vpc.bottom()).abs() < 0.5,
+        "gateway {eigw:?} not on the bottom line of {vpc:?}"
+    );
+    assert!(eigw.y > updater.bottom());
+    let d = archdraw::compile(&text).expect("compiles");
+    assert_eq!(
+        bends(&d.routes.links[0].points),
+        0,
+        "{:?}",
+        d.routes.links[0].points
+    );
+}

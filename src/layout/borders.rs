@@ -185,14 +185,36 @@ impl Ctx<'_> {
     }
 
     /// The side of VPC `vpc` that border node `b` sits on: the bottom when its links to the
-    /// outside mostly leave from it (downstream), else the top.
+    /// outside mostly leave from it (downstream) or it links to things below the VPC's grid,
+    /// else the top.
     pub(super) fn border_side(&self, b: EntId, vpc: EntId) -> Side {
+        let grid = self
+            .m
+            .get(vpc)
+            .children
+            .iter()
+            .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. }));
+        // Under a VPC grid: the things in the VPC but in no zone column, laid out below it.
+        let below_grid = |x: EntId| {
+            grid && x != vpc
+                && self.m.is_within(x, vpc)
+                && !std::iter::once(x)
+                    .chain(self.m.ancestors(x))
+                    .take_while(|a| *a != vpc)
+                    .any(|a| matches!(self.m.get(a).kind, EntKind::ZoneColumn { .. }))
+                && self.placement(x) == Placement::Inside
+        };
         let mut score = 0i32;
         for l in self.links_of[b.index()].iter().map(|&k| &self.m.links[k]) {
+            let other = if l.from == b { l.to } else { l.from };
             if l.from == b && !self.m.is_within(l.to, vpc) {
                 score -= 1;
             } else if l.to == b && !self.m.is_within(l.from, vpc) {
                 score += 1;
+            } else if below_grid(other) {
+                // A gateway linked to things below the grid goes on the bottom line, next
+                // to them, not on the top line with the grid in between.
+                score -= 1;
             }
         }
         if score >= 0 {
