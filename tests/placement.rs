@@ -428,3 +428,13 @@ fn a_gateway_linked_to_things_below_the_grid_sits_on_the_bottom_line() {
         d.routes.links[0].points
     );
 }
+
+#[test]
+fn wrapped_rows_of_a_fan_in_stand_staggered_so_every_link_bends_once() {
+    // Sixteen functions feeding one queue wrap into two rows; the second row stands
+    // between the first row's links, so none of them has to go round it.
+    let d = archdraw::compile(&spec("tests/cases/valid/fan-in.toml")).expect("compiles");
+    for r in &d.routes.links {
+        assert!(bends(&r.points) <= 1, "{:?}", r.points);
+    }
+}

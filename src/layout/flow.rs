@@ -326,6 +326,8 @@ impl Ctx<'_> {
             .filter(|&(a, b, _, _)| !beside(a) && !beside(b))
             .collect();
         let layers = centre_hubs(n, wrapped, &in_rows);
+        // The rank each item had before wrapping: rows of one rank share it.
+        let first_rank = rank.clone();
         for (r, layer) in layers.iter().enumerate() {
             for &i in layer {
                 rank[i] = r;
@@ -536,6 +538,64 @@ impl Ctx<'_> {
                 }
             }
         }
+        // 4a. Rows of icons wrapped from one rank stand staggered where the links of a row
+        //     pass down through the next one (many functions feeding one queue): the next
+        //     row moves sideways, as little as it can, until those links run through its
+        //     gaps.
+        for r in 0..nranks.saturating_sub(1) {
+            let (upper, lower) = (&layers[r], &layers[r + 1]);
+            let node = |i: usize| matches!(self.m.get(items[i]).kind, EntKind::Node { .. });
+            let wrapped_rows = !upper.is_empty()
+                && !lower.is_empty()
+                && lower
+                    .iter()
+                    .all(|&v| first_rank[v] == first_rank[upper[0]] && node(v))
+                && upper
+                    .iter()
+                    .all(|&u| first_rank[u] == first_rank[upper[0]] && node(u));
+            if !wrapped_rows || !down {
+                continue;
+            }
+            // Where the links from the upper row to ranks past the lower one come down.
+            let mut through: Vec<f32> = Vec::new();
+            for &u in upper {
+                for &(a, b, oa, ob) in adj[u].iter().map(|&k| &edges[k]) {
+                    let (other, at) = if a == u {
+                        (b, x[a] + oa)
+                    } else {
+                        (a, x[b] + ob)
+                    };
+                    if rank[other] > r + 1 && !beside(other) {
+                        through.push(at);
+                    }
+                }
+            }
+            if through.is_empty() {
+                continue;
+            }
+            let blocked = |d: f32| {
+                through.iter().any(|&c| {
+                    lower.iter().any(|&v| {
+                        c > x[v] + d - STAGGER_CLEAR && c < x[v] + d + size[v].0 + STAGGER_CLEAR
+                    })
+                })
+            };
+            if !blocked(0.0) {
+                continue;
+            }
+            let pitch = lower
+                .iter()
+                .map(|&v| size[v].0 + ITEM_GAP)
+                .fold(0.0, f32::max);
+            let shift = (1..=pitch.ceil() as i32)
+                .flat_map(|k| [k as f32, -(k as f32)])
+                .find(|&d| !blocked(d));
+            if let Some(d) = shift {
+                for &v in lower {
+                    x[v] += d;
+                }
+            }
+        }
         if let Some(c) = &columns {
             for i in (0..n).filter(|&i| c.holds(i)) {
                 x[i] = x[c.big] + c.at[i].0;
@@ -626,6 +686,9 @@ impl Ctx<'_> {
         (cnt > 0.0).then(|| sum / cnt)
     }
 }
+
+/// How far a link passing down through a row keeps from the items of that row.
+const STAGGER_CLEAR: f32 = 16.0;
 
 /// What one linked neighbour in another rank asks of an item's cross position.
 #[derive(Clone, Copy)]
