@@ -182,7 +182,7 @@ impl Ctx<'_> {
         }
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
         for (ci, &col) in cols.iter().enumerate() {
-            self.rel[col.index()] = (PAD + ci as f32 * (zone_w + COL_GAP), header);
+            self.rel[col.index()] = (TWO_LINKS + ci as f32 * (zone_w + COL_GAP), header);
         }
         // 4. Other content of the VPC (nodes, groups, unassociated route tables) below the grid.
         let rest = self.inside_children(e);
@@ -192,11 +192,11 @@ impl Ctx<'_> {
         let (rw, rh) = self.flow(&rest);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
-        let w = (grid_w + 2.0 * PAD)
+        let w = (grid_w + 2.0 * TWO_LINKS)
             .max(rw + 2.0 * PAD)
             .max(lw)
             .max(self.border_width(e, header_right));
-        let grid_dx = ((w - grid_w - 2.0 * PAD) / 2.0).floor();
+        let grid_dx = ((w - grid_w - 2.0 * TWO_LINKS) / 2.0).floor();
         for &col in &cols {
             self.rel[col.index()].0 += grid_dx;
         }
@@ -208,7 +208,7 @@ impl Ctx<'_> {
             self.rel[c.index()].0 += (w - rw) / 2.0;
             self.rel[c.index()].1 += rest_y;
         }
-        let h = rest_y + rh + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
+        let h = rest_y + rh + TWO_LINKS + if bottom_borders { ICON / 2.0 } else { 0.0 };
         // 5. Spanning bands across the subnets they span.
         self.place_bands(e, &bands, &row_h);
         // 6. Border nodes on the side facing their links, near the nodes they link to.
