@@ -43,8 +43,10 @@ const NODE_CLEAR: f32 = 8.0;
 const TITLE_CLEAR: f32 = 4.0;
 /// How far a segment may move: obstacles further away are not looked at.
 const REACH: f32 = 400.0;
-/// How far an end segment keeps from the corners of the side it leaves.
-const CORNER: f32 = 8.0;
+/// How far an end segment keeps from the corners of the side it leaves (icons' corners are
+/// rounded at 6 px: 5 px in, a line still meets the straight part of the side, and an exit
+/// near a corner can reach the middle of a channel beside the box).
+const CORNER: f32 = 5.0;
 
 /// Something a segment may not move across: `[lo, hi]` across the segment, over `[a0, a1]`
 /// along it.
