@@ -44,8 +44,8 @@ const TITLE_CLEAR: f32 = 4.0;
 /// How far a segment may move: obstacles further away are not looked at.
 const REACH: f32 = 400.0;
 /// How far an end segment keeps from the corners of the side it leaves (icons' corners are
-/// rounded at 6 px: 5 px in, a line still meets the straight part of the side, and an exit
-/// near a corner can reach the middle of a channel beside the box).
+/// rounded at 6 px: 5 px in, a line meets the side where it has curved by a fraction of a
+/// pixel, and an exit near a corner can still reach the middle of a channel beside the box).
 const CORNER: f32 = 5.0;
 
 /// Something a segment may not move across: `[lo, hi]` across the segment, over `[a0, a1]`
