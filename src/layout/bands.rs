@@ -96,9 +96,7 @@ impl Ctx<'_> {
             if x < span.0 - ICON / 2.0 || x > span.1 + ICON / 2.0 {
                 return false;
             }
-            self.links_of[n.index()].iter().any(|&k| {
-                let l = &self.m.links[k];
-                let other = if l.from == n { l.to } else { l.from };
+            self.linked(n).any(|other| {
                 self.m.is_within(other, vpc)
                     && self.placement(other) == Placement::Inside
                     && self.anchor_in_body(vpc, other).1 > row_bottom
@@ -109,9 +107,7 @@ impl Ctx<'_> {
     /// Whether the band `node` links to something inside one of the subnets it spans (its
     /// targets in its own row): then it stands above them, so traffic flows down.
     fn targets_in_row(&self, node: EntId, subs: &[EntId]) -> bool {
-        self.links_of[node.index()].iter().any(|&k| {
-            let l = &self.m.links[k];
-            let other = if l.from == node { l.to } else { l.from };
+        self.linked(node).any(|other| {
             subs.iter()
                 .any(|s| other != *s && self.m.is_within(other, *s))
         })
@@ -136,22 +132,13 @@ impl Ctx<'_> {
             let s0 = subs[0];
             let z0 = m.get(s0).parent.unwrap_or(vpc);
             let sub_top = self.rel[z0.index()].1 + self.rel[s0.index()].1;
-            let first =
-                spans.iter().copied().fold(
-                    (f32::INFINITY, 0.0),
-                    |a, b| {
-                        if b.0 < a.0 {
-                            b
-                        } else {
-                            a
-                        }
-                    },
-                );
-            let last =
-                spans.iter().copied().fold(
-                    (f32::NEG_INFINITY, 0.0),
-                    |a, b| if b.0 > a.0 { b } else { a },
-                );
+            let by_left = |a: &(f32, f32), b: &(f32, f32)| a.0.total_cmp(&b.0);
+            let (Some(first), Some(last)) = (
+                spans.iter().copied().min_by(by_left),
+                spans.iter().copied().max_by(by_left),
+            ) else {
+                continue;
+            };
             let f = self.frames[node.index()].clone();
             let lab = f.label.clone().expect("node label");
             // The icon sits in the middle between the first and the last spanned subnet, its

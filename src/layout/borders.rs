@@ -61,14 +61,8 @@ impl Ctx<'_> {
                 // It stands over the nearest of them (the first thing under a gateway on
                 // the top line, the last above one on the bottom line), so that link runs
                 // straight; several equally near: their middle.
-                let inside: Vec<(f32, f32)> = self.links_of[b.index()]
-                    .iter()
-                    .map(|&k| &m.links[k])
-                    .filter_map(|l| match (l.from == b, l.to == b) {
-                        (true, _) => Some(l.to),
-                        (_, true) => Some(l.from),
-                        _ => None,
-                    })
+                let inside: Vec<(f32, f32)> = self
+                    .linked(b)
                     .filter(|o| m.is_within(*o, e))
                     .map(|o| {
                         let (x, y) = self.anchor_in_body(e, o);
@@ -188,20 +182,12 @@ impl Ctx<'_> {
     /// outside mostly leave from it (downstream) or it links to things below the VPC's grid,
     /// else the top.
     pub(super) fn border_side(&self, b: EntId, vpc: EntId) -> Side {
-        let grid = self
-            .m
-            .get(vpc)
-            .children
-            .iter()
-            .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. }));
+        let grid = self.has_zone_columns(vpc);
         // Under a VPC grid: the things in the VPC but in no zone column, laid out below it.
         let below_grid = |x: EntId| {
             grid && x != vpc
                 && self.m.is_within(x, vpc)
-                && !std::iter::once(x)
-                    .chain(self.m.ancestors(x))
-                    .take_while(|a| *a != vpc)
-                    .any(|a| matches!(self.m.get(a).kind, EntKind::ZoneColumn { .. }))
+                && !self.in_zone_column(x)
                 && self.placement(x) == Placement::Inside
         };
         let mut score = 0i32;

@@ -182,18 +182,19 @@ impl Ctx<'_> {
                 left[i] = Some(goes_left);
             }
         }
+        // The links of each column item to things outside the flow.
+        let mut outside = vec![0usize; n];
         for i in 0..n {
             let Some(on_left) = left[i] else { continue };
             let e = items[i];
             let label = self.frames[e.index()].label.clone()?;
+            outside[i] = self
+                .linked(e)
+                .filter(|&other| !items.iter().any(|&it| self.m.is_within(other, it)))
+                .count();
             // A node linked to something outside the flow keeps its outer side free for
             // that link: its label goes below.
-            let outside = self.links_of[e.index()].iter().any(|&k| {
-                let l = &self.m.links[k];
-                let other = if l.from == e { l.to } else { l.from };
-                !items.iter().any(|&it| self.m.is_within(other, it))
-            });
-            self.frames[e.index()] = if outside {
+            self.frames[e.index()] = if outside[i] > 0 {
                 label_below(label)
             } else {
                 label_outside(label, on_left)
@@ -204,22 +205,8 @@ impl Ctx<'_> {
         // A link to something outside the flow (users above the cloud) comes in from the
         // column's top: it pulls its item up as much as one link inside pulls it down.
         for i in 0..n {
-            if left[i].is_none() || sums[i].1 == 0.0 {
-                continue;
-            }
-            let e = items[i];
-            let outside = self.links_of[e.index()]
-                .iter()
-                .filter(|&&k| {
-                    let l = &self.m.links[k];
-                    let other = if l.from == e { l.to } else { l.from };
-                    !items.iter().any(|&it| self.m.is_within(other, it))
-                })
-                .count();
-            sums[i].1 += outside as f32;
-        }
-        for i in 0..n {
             if left[i].is_some() && sums[i].1 > 0.0 {
+                sums[i].1 += outside[i] as f32;
                 let own = self.frames[items[i].index()].body.cy();
                 want[i] = Some(sums[i].0 / sums[i].1 - own);
             }

@@ -107,36 +107,31 @@ impl Ctx<'_> {
             .copied()
             .filter(|&(a, b, _, _)| !(is_region(a) && is_region(b)))
             .collect();
-        let rank = ranks(n, &ranked);
+        let mut rank = ranks(n, &ranked);
+        // The edges at each item, in edge order.
+        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, &(a, b, _, _)) in edges.iter().enumerate() {
+            adj[a].push(k);
+            if b != a {
+                adj[b].push(k);
+            }
+        }
         // Members of an overlay that reaches into other containers (a security group
         // across zones) keep their rank to themselves: the unlinked things beside them (a
         // route table) go in a rank after all others, out of the way of the one box the
         // overlay is drawn as.
-        let mut rank = rank;
-        let crossing = |it: EntId| {
-            let mut stack = vec![it];
-            while let Some(x) = stack.pop() {
-                if self.cross_member[x.index()] {
-                    return true;
-                }
-                stack.extend(self.m.get(x).children.iter().copied());
-            }
-            false
-        };
-        let held: Vec<bool> = items.iter().map(|&it| crossing(it)).collect();
-        if held.iter().any(|&h| h) {
-            let linked: Vec<bool> = {
-                let mut v = vec![false; n];
-                for &(a, b, _, _) in &edges {
-                    v[a] = true;
-                    v[b] = true;
-                }
-                v
-            };
+        let held: Vec<bool> = items
+            .iter()
+            .map(|it| self.holds_cross_member[it.index()])
+            .collect();
+        if held.contains(&true) {
             let last = rank.iter().copied().max().unwrap_or(0) + 1;
+            let mut ranks_held = vec![false; last];
+            for i in (0..n).filter(|&i| held[i]) {
+                ranks_held[rank[i]] = true;
+            }
             for i in 0..n {
-                let beside_member = (0..n).any(|j| held[j] && rank[j] == rank[i]);
-                if !held[i] && !linked[i] && beside_member {
+                if !held[i] && adj[i].is_empty() && ranks_held[rank[i]] {
                     rank[i] = last;
                 }
             }
@@ -153,32 +148,23 @@ impl Ctx<'_> {
         for i in 0..n {
             layers[rank[i]].push(i);
         }
-        // The edges at each item, in edge order.
-        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (k, &(a, b, _, _)) in edges.iter().enumerate() {
-            adj[a].push(k);
-            if b != a {
-                adj[b].push(k);
-            }
-        }
         // 3. Order inside ranks by barycentre of neighbours (a few sweeps). The first order
         //    follows the links that leave the items: an item linked to something near the
         //    start of a laid-out sibling container comes first (two groups side by side,
         //    their members facing their partners), then file order.
-        if siblings {
+        if let (true, Some(container)) = (siblings, parent) {
             let key: Vec<Option<f32>> = items
                 .iter()
-                .map(|&it| self.outside_key(it, parent, down))
+                .map(|&it| self.outside_key(it, container, down))
                 .collect();
             for layer in &mut layers {
                 if layer.iter().any(|&i| key[i].is_some()) {
                     let len = layer.len() as f32;
-                    let at: Vec<(f32, usize)> = layer
+                    let mut at: Vec<(f32, usize)> = layer
                         .iter()
                         .enumerate()
                         .map(|(k, &i)| (key[i].unwrap_or((k as f32 + 0.5) / len), i))
                         .collect();
-                    let mut at = at;
                     at.sort_by(|a, b| a.0.total_cmp(&b.0));
                     *layer = at.into_iter().map(|(_, i)| i).collect();
                 }
@@ -299,9 +285,8 @@ impl Ctx<'_> {
                     }
                     match (back, on) {
                         (true, false) => 0,
-                        (false, false) => 1,
-                        (true, true) => 1,
                         (false, true) => 2,
+                        _ => 1,
                     }
                 };
                 layer.sort_by_key(|&i| key(i));
@@ -386,24 +371,21 @@ impl Ctx<'_> {
                             if beside(a) || beside(b) {
                                 continue;
                             }
-                            let pull = if a == i && rank[b] != r {
-                                Pull {
-                                    want: x[b] + ob - oa,
-                                    at: x[b] + ob,
-                                    other: b,
-                                    near: (rank[b], mains[k].1),
-                                    mine: mains[k].0,
-                                }
-                            } else if b == i && rank[a] != r {
-                                Pull {
-                                    want: x[a] + oa - ob,
-                                    at: x[a] + oa,
-                                    other: a,
-                                    near: (rank[a], mains[k].0),
-                                    mine: mains[k].1,
-                                }
+                            // This item's end first, the neighbour's second.
+                            let (other, own, theirs, own_main, their_main) = if a == i {
+                                (b, oa, ob, mains[k].0, mains[k].1)
                             } else {
+                                (a, ob, oa, mains[k].1, mains[k].0)
+                            };
+                            if rank[other] == r {
                                 continue;
+                            }
+                            let pull = Pull {
+                                want: x[other] + theirs - own,
+                                at: x[other] + theirs,
+                                other,
+                                near: (rank[other], their_main),
+                                mine: own_main,
                             };
                             if pull.near.0 < r {
                                 above.push(pull);
@@ -421,9 +403,7 @@ impl Ctx<'_> {
                             if !(down && label_right[i]) {
                                 return Vec::new();
                             }
-                            let Some(m) = above.iter().max_by(|p, q| {
-                                p.near.0.cmp(&q.near.0).then(p.near.1.total_cmp(&q.near.1))
-                            }) else {
+                            let Some(m) = above.iter().max_by(|p, q| p.nearer(q)) else {
                                 return Vec::new();
                             };
                             let mut ats: Vec<f32> = above
@@ -451,13 +431,10 @@ impl Ctx<'_> {
                         // for theirs) with one bend, where centring over them all would
                         // give each two.
                         if down && label_right[i] {
-                            if let Some(&m) = above.iter().max_by(|p, q| {
-                                p.near
-                                    .0
-                                    .cmp(&q.near.0)
-                                    .then(p.near.1.total_cmp(&q.near.1))
-                                    .then(p.want.total_cmp(&q.want))
-                            }) {
+                            if let Some(&m) = above
+                                .iter()
+                                .max_by(|p, q| p.nearer(q).then(p.want.total_cmp(&q.want)))
+                            {
                                 // Several equally near: the rightmost, unless other items of
                                 // this rank hang from the same ones (two sinks under two
                                 // sources): then they share them out in order, the last
@@ -478,13 +455,10 @@ impl Ctx<'_> {
                                 }
                                 above = vec![pick];
                             }
-                            if let Some(&m) = below.iter().min_by(|p, q| {
-                                p.near
-                                    .0
-                                    .cmp(&q.near.0)
-                                    .then(p.near.1.total_cmp(&q.near.1))
-                                    .then(p.want.total_cmp(&q.want))
-                            }) {
+                            if let Some(&m) = below
+                                .iter()
+                                .min_by(|p, q| p.nearer(q).then(p.want.total_cmp(&q.want)))
+                            {
                                 below = vec![m];
                             }
                         }
@@ -642,25 +616,20 @@ impl Ctx<'_> {
 
 impl Ctx<'_> {
     /// Where, across the flow (0 at the start, 1 at the end), the things that `item` (or
-    /// something in it) links to outside the flow's container `parent` lie in their own
-    /// containers: those inside a container beside `parent` that is already laid out.
+    /// something in it) links to outside the flow's `container` lie in their own
+    /// containers: those inside a container beside it that is already laid out.
     /// `None` when it has no such link.
-    fn outside_key(&self, item: EntId, parent: Option<EntId>, down: bool) -> Option<f32> {
+    fn outside_key(&self, item: EntId, container: EntId, down: bool) -> Option<f32> {
+        let grand = self.m.get(container).parent;
         let (mut sum, mut cnt) = (0.0f32, 0.0f32);
         let mut stack = vec![item];
         while let Some(x) = stack.pop() {
             stack.extend(self.m.get(x).children.iter().copied());
-            for &k in &self.links_of[x.index()] {
-                let l = &self.m.links[k];
-                let other = if l.from == x { l.to } else { l.from };
+            for other in self.linked(x) {
                 if self.m.is_within(other, item) {
                     continue;
                 }
                 // The container of `other` beside this flow's container.
-                let Some(container) = parent else {
-                    continue;
-                };
-                let grand = self.m.get(container).parent;
                 let Some(top) = std::iter::once(other)
                     .chain(self.m.ancestors(other))
                     .find(|a| self.m.get(*a).parent == grand)
@@ -703,6 +672,16 @@ struct Pull {
     near: (usize, f32),
     /// The main-axis anchor of the link's end in this item.
     mine: f32,
+}
+
+impl Pull {
+    /// Orders pulls by where their neighbours' ends lie along the flow: rank, then anchor.
+    fn nearer(&self, other: &Pull) -> std::cmp::Ordering {
+        self.near
+            .0
+            .cmp(&other.near.0)
+            .then(self.near.1.total_cmp(&other.near.1))
+    }
 }
 
 /// The least number of distinct neighbours that makes an item a hub.

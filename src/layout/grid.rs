@@ -68,22 +68,6 @@ impl Ctx<'_> {
                 row_h[r] = row_h[r].max(f.h);
             }
         }
-        // Room for every subnet's content to bring its first link from outside as far right
-        // as any subnet's title needs, so that linked nodes in a column line up clear of
-        // their titles.
-        let furthest = cells
-            .iter()
-            .flatten()
-            .map(|(_, s)| self.title_need[s.index()])
-            .fold(0.0, f32::max);
-        for (_, s) in cells.iter().flatten() {
-            let s = s.index();
-            if self.title_need[s] > 0.0 {
-                // The first anchor's offset in the content is need - least.
-                let first = self.title_need[s] - self.content_min[s];
-                col_w = col_w.max(furthest - first + self.content_w[s] + PAD);
-            }
-        }
         for (r, h) in row_h.iter_mut().enumerate() {
             *h += bands.room[r];
         }
@@ -175,9 +159,7 @@ impl Ctx<'_> {
         let (mut label, icon, mut header) = self.header(e);
         // Gateways on the top line hang half inside: under them, a channel that holds two
         // links side by side clear of the gateways and of the zone columns.
-        if m.get(e).children.iter().any(|c| {
-            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Top
-        }) {
+        if self.has_border_on(e, Side::Top) {
             header = header.max(ICON / 2.0 + TWO_LINKS);
         }
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
@@ -200,9 +182,7 @@ impl Ctx<'_> {
         for &col in &cols {
             self.rel[col.index()].0 += grid_dx;
         }
-        let bottom_borders = m.get(e).children.iter().any(|c| {
-            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
-        });
+        let bottom_borders = self.has_border_on(e, Side::Bottom);
         let rest_y = header + zone_h + if rest.is_empty() { 0.0 } else { ROW_GAP };
         for &c in &rest {
             self.rel[c.index()].0 += (w - rw) / 2.0;

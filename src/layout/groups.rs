@@ -15,10 +15,7 @@ impl Ctx<'_> {
             self.lay(c);
         }
         let (mut label, icon, mut header) = self.header(e);
-        let top_borders = self.m.get(e).children.iter().any(|c| {
-            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Top
-        });
-        if top_borders {
+        if self.has_border_on(e, Side::Top) {
             // Border icons hang half inside: keep the content below them.
             header = header.max(ICON / 2.0 + 20.0);
         }
@@ -27,7 +24,6 @@ impl Ctx<'_> {
             header += SUBNET_CHANNEL;
         }
         let (cw, ch) = self.flow(&children);
-        self.content_w[e.index()] = cw;
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
         let mut w = (cw + 2.0 * PAD)
@@ -43,9 +39,7 @@ impl Ctx<'_> {
             .any(|c| self.m.get(*c).is_overlay())
             || self.overlay_parent[e.index()];
         let overlay_room = if holds_overlay { 24.0 } else { 0.0 };
-        let bottom_borders = self.m.get(e).children.iter().any(|c| {
-            self.placement(*c) == Placement::Border && self.border_side(*c, e) == Side::Bottom
-        });
+        let bottom_borders = self.has_border_on(e, Side::Bottom);
         let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
         let mut dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
         // Links from outside come down into the content right of the title, not through it.
@@ -56,7 +50,6 @@ impl Ctx<'_> {
         };
         if let Some(least) = self.title_clearance(e, title_right, &children) {
             self.content_min[e.index()] = least;
-            self.title_need[e.index()] = title_right + TITLE_CLEAR;
             dx = dx.max(least);
             w = w.max(dx + cw + PAD);
         }
@@ -125,12 +118,7 @@ impl Ctx<'_> {
             ) {
                 continue;
             }
-            let out = self.links_of[x.index()].iter().any(|&k| {
-                let l = &self.m.links[k];
-                let other = if l.from == x { l.to } else { l.from };
-                !self.m.is_within(other, e)
-            });
-            if out {
+            if self.linked(x).any(|other| !self.m.is_within(other, e)) {
                 let a = self.rel[kid.index()].0 + self.anchor(kid, x).0;
                 let need = title_right + TITLE_CLEAR - a;
                 least = Some(least.map_or(need, |l: f32| l.max(need)));

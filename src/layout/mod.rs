@@ -248,17 +248,12 @@ struct Ctx<'a> {
     overlay_parent: Vec<bool>,
     /// The number of overlays each entity is a member of.
     overlays_around: Vec<u32>,
-    /// Entities that are members of an overlay whose members have different parents (a
-    /// security group across zones).
-    cross_member: Vec<bool>,
+    /// Entities that are, or hold, members of an overlay whose members have different
+    /// parents (a security group across zones).
+    holds_cross_member: Vec<bool>,
     /// The least left edge of each group's inside content that keeps the links from
     /// outside clear of its title (0: no such bound).
     content_min: Vec<f32>,
-    /// Where the links from outside may come down into each group at the earliest, right of
-    /// its title (0: no such bound).
-    title_need: Vec<f32>,
-    /// The width of each group's inside content.
-    content_w: Vec<f32>,
     /// Where the longest subnet title of the diagram ends: every subnet keeps its linked
     /// content clear of that, so subnets alike in content come out alike whatever their
     /// CIDRs (and their contents line up across the diagram).
@@ -285,7 +280,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     }
     let mut overlay_parent = vec![false; n];
     let mut overlays_around = vec![0u32; n];
-    let mut cross_member = vec![false; n];
+    let mut holds_cross_member = vec![false; n];
     for e in &m.entities {
         if let EntKind::Overlay { members, .. } = &e.kind {
             for x in members {
@@ -297,8 +292,10 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
                 .iter()
                 .any(|x| m.get(*x).parent != m.get(members[0]).parent);
             if spread {
-                for x in members {
-                    cross_member[x.index()] = true;
+                for &x in members {
+                    for a in std::iter::once(x).chain(m.ancestors(x)) {
+                        holds_cross_member[a.index()] = true;
+                    }
                 }
             }
             let mut distinct = members.clone();
@@ -319,11 +316,9 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         links_under,
         overlay_parent,
         overlays_around,
-        cross_member,
+        holds_cross_member,
         item_at: vec![u32::MAX; n],
         content_min: vec![0.0; n],
-        title_need: vec![0.0; n],
-        content_w: vec![0.0; n],
         subnet_title: m
             .entities
             .iter()
@@ -357,7 +352,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
     }
     let height = top + ch + MARGIN;
     // 4. Overlays around their members; split where one box would take in other nodes.
-    let overlays = place_overlays(m, text, &boxes);
+    let overlays = place_overlays(m, text, &boxes, &c.links_of);
     // 5. Round.
     let mut out = Layout {
         width: width.ceil(),
@@ -380,12 +375,44 @@ impl Ctx<'_> {
     /// in a rightward one, inside the subnets of a VPC grid too, whose tiers stack downward
     /// (so a NAT gateway and the task under it link straight, as in a downward diagram).
     fn downward(&self, container: Option<EntId>) -> bool {
-        self.m.direction == Direction::Down
-            || container.is_some_and(|c| {
-                std::iter::once(c)
-                    .chain(self.m.ancestors(c))
-                    .any(|a| matches!(self.m.get(a).kind, EntKind::ZoneColumn { .. }))
-            })
+        self.m.direction == Direction::Down || container.is_some_and(|c| self.in_zone_column(c))
+    }
+
+    /// Whether `x` is a zone column or lies inside one.
+    fn in_zone_column(&self, x: EntId) -> bool {
+        std::iter::once(x)
+            .chain(self.m.ancestors(x))
+            .any(|a| matches!(self.m.get(a).kind, EntKind::ZoneColumn { .. }))
+    }
+
+    /// Whether `e` (a VPC) is laid out as a grid of zone columns.
+    fn has_zone_columns(&self, e: EntId) -> bool {
+        self.m
+            .get(e)
+            .children
+            .iter()
+            .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. }))
+    }
+
+    /// Whether some border node of `e` sits on its `side` line.
+    fn has_border_on(&self, e: EntId, side: Side) -> bool {
+        self.m
+            .get(e)
+            .children
+            .iter()
+            .any(|c| self.placement(*c) == Placement::Border && self.border_side(*c, e) == side)
+    }
+
+    /// What `e` is linked with: the other end of each of its links, in link order.
+    fn linked(&self, e: EntId) -> impl Iterator<Item = EntId> + '_ {
+        self.links_of[e.index()].iter().map(move |&k| {
+            let l = &self.m.links[k];
+            if l.from == e {
+                l.to
+            } else {
+                l.from
+            }
+        })
     }
 
     /// Sizes `e` and places its children (relative positions).
@@ -399,14 +426,7 @@ impl Ctx<'_> {
             EntKind::Node { .. } => self.node_frame(e),
             EntKind::RouteTable { rows } => self.route_table_frame(&ent.label, rows),
             EntKind::Overlay { .. } => Frame::default(),
-            EntKind::Vpc { .. }
-                if ent
-                    .children
-                    .iter()
-                    .any(|c| matches!(self.m.get(*c).kind, EntKind::ZoneColumn { .. })) =>
-            {
-                self.vpc_grid(e)
-            }
+            EntKind::Vpc { .. } if self.has_zone_columns(e) => self.vpc_grid(e),
             _ => self.group_frame(e),
         };
         let frame = self.overlay_room(e, frame);

@@ -6,15 +6,17 @@
 
 use super::*;
 
-/// Places the boxes of every overlay: first around all members; while a box would take in a
-/// node that is not a member, it is split by the members' parents, then member by member.
 /// How far either side of a linked member's icon centre an overlay title keeps clear.
 const TITLE_WAY: f32 = 14.0;
 
+/// Places the boxes of every overlay: first around all members; while a box would take in a
+/// node that is not a member, it is split by the members' parents, then member by member.
+/// `links_of` holds the links at each entity.
 pub(super) fn place_overlays(
     m: &Model,
     text: &dyn Measure,
     boxes: &[Option<Placed>],
+    links_of: &[Vec<usize>],
 ) -> Vec<OverlayBox> {
     let mut out = Vec::new();
     // Members and everything inside member groups, per overlay (in id order, so lookups
@@ -156,14 +158,9 @@ pub(super) fn place_overlays(
                 .iter()
                 .filter(|x| m.get(**x).is_node())
                 .filter(|x| {
-                    m.links.iter().any(|l| {
-                        let other = if l.from == **x {
-                            l.to
-                        } else if l.to == **x {
-                            l.from
-                        } else {
-                            return false;
-                        };
+                    links_of[x.index()].iter().any(|&k| {
+                        let l = &m.links[k];
+                        let other = if l.from == **x { l.to } else { l.from };
                         other != ent && !members.contains(&other)
                     })
                 })

@@ -88,17 +88,7 @@ impl Ctx<'_> {
 
     /// Whether `e` is a hub: linked with at least [`HUB_LINKS`] distinct others.
     fn is_hub(&self, e: EntId) -> bool {
-        let mut others: Vec<EntId> = self.links_of[e.index()]
-            .iter()
-            .map(|&k| {
-                let l = &self.m.links[k];
-                if l.from == e {
-                    l.to
-                } else {
-                    l.from
-                }
-            })
-            .collect();
+        let mut others: Vec<EntId> = self.linked(e).collect();
         others.sort();
         others.dedup();
         others.len() >= HUB_LINKS
@@ -114,19 +104,13 @@ impl Ctx<'_> {
                 return None;
             };
             let col = self.m.get(s).parent?;
-            if !matches!(self.m.get(col).kind, EntKind::ZoneColumn { .. }) {
-                return None;
-            }
-            Some((tier, col, self.m.get(col).parent?))
+            matches!(self.m.get(col).kind, EntKind::ZoneColumn { .. }).then_some((tier, col))
         };
-        let Some((tier, col, _)) = row(e) else {
+        let Some((tier, col)) = row(e) else {
             return false;
         };
-        self.links_of[e.index()].iter().any(|&k| {
-            let l = &self.m.links[k];
-            let other = if l.from == e { l.to } else { l.from };
-            row(other).is_some_and(|(t, c, _)| t == tier && c != col)
-        })
+        self.linked(e)
+            .any(|other| row(other).is_some_and(|(t, c)| t == tier && c != col))
     }
 
     pub(super) fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {
