@@ -9,7 +9,8 @@
 //! 2. **Channels.** The free space across each segment: the nearest obstacle on each side
 //!    over the segment's extent, kept at a clearance: node boxes and labels 8 px, frame
 //!    lines 14 px (see quality.md's border hugging and grazing), titles and title bands
-//!    4 px. A channel too narrow for both clearances holds the segment on its midline.
+//!    4 px. A channel too narrow for all its clearances holds the segment where they are
+//!    broken least, by depth times length (its midline when it is narrow all along).
 //! 3. **Targets.** A segment whose neighbours lie on opposite sides (a zigzag) is pulled to
 //!    the middle of its channel, between those neighbours; an end segment followed by a
 //!    jog shorter than [`SEP`] to the line the link goes on along that line (the jog goes);
@@ -47,6 +48,31 @@ const REACH: f32 = 400.0;
 /// rounded at 6 px: 5 px in, a line meets the side where it has curved by a fraction of a
 /// pixel, and an exit near a corner can still reach the middle of a channel beside the box).
 const CORNER: f32 = 5.0;
+
+/// Where a segment goes in a channel `[raw_lo, raw_hi]` too narrow for the clearances
+/// `limits` (each a limit across, how far along the segment it holds, and whether it is a
+/// lower limit): where the clearances are broken least, each by how deep times how long,
+/// and among equals nearest the channel's midline. In a channel narrow all along that is
+/// its midline; a segment running beside a zone line for 300 px and a VPC line for 15 px
+/// keeps its clearance from the zone line and takes less from the VPC line.
+fn narrow_channel(raw_lo: f32, raw_hi: f32, limits: &[(f32, f32, bool)]) -> (f32, f32) {
+    let mid = (raw_lo + raw_hi) / 2.0;
+    let cost = |p: f32| -> f32 {
+        limits
+            .iter()
+            .map(|&(at, len, low)| len * (if low { at - p } else { p - at }).max(0.0))
+            .sum()
+    };
+    let mut best = (cost(mid), 0.0, mid);
+    for p in limits.iter().map(|l| l.0.clamp(raw_lo, raw_hi)) {
+        let key = (cost(p), (p - mid).abs());
+        let tie = 1e-3 * (1.0 + best.0);
+        if key.0 < best.0 - tie || (key.0 <= best.0 + tie && key.1 < best.1) {
+            best = (key.0, key.1, p);
+        }
+    }
+    (best.2, best.2)
+}
 
 /// Something a segment may not move across: `[lo, hi]` across the segment, over `[a0, a1]`
 /// along it.
@@ -280,6 +306,9 @@ fn nudge_axis(
             let (mut raw_lo, mut raw_hi) = ((pos - REACH).max(0.0), (pos + REACH).min(canvas));
             let (mut clo, mut chi) = (raw_lo, raw_hi);
             let mut pinned = false;
+            // Each side's clearance limit and how far along the segment it holds, for a
+            // channel too narrow for all of them.
+            let mut limits: Vec<(f32, f32, bool)> = Vec::new();
             let strip = if vertical {
                 Rect::new(
                     raw_lo,
@@ -295,6 +324,7 @@ fn nudge_axis(
                     raw_hi - raw_lo,
                 )
             };
+            let held = |o: &Obstacle| (o.a1.min(a1) - o.a0.max(a0)).max(0.0);
             index.any(&strip, |_, &ok| {
                 let o = &obstacles[ok];
                 // Within a clearance of its ends too: moving it grows a neighbour there.
@@ -318,9 +348,11 @@ fn nudge_axis(
                         if inside > 0 {
                             raw_hi = raw_hi.min(o.lo);
                             chi = chi.min(o.lo - o.clear);
+                            limits.push((o.lo - o.clear, held(o), false));
                         } else {
                             raw_lo = raw_lo.max(o.hi);
                             clo = clo.max(o.hi + o.clear);
+                            limits.push((o.hi + o.clear, held(o), true));
                         }
                     }
                     return false;
@@ -328,17 +360,18 @@ fn nudge_axis(
                 if o.hi <= pos + 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
                     raw_lo = raw_lo.max(o.hi);
                     clo = clo.max(o.hi + o.clear);
+                    limits.push((o.hi + o.clear, held(o), true));
                 } else if o.lo >= pos - 0.25 && !(o.lo == o.hi && (pos - o.lo).abs() < 0.5) {
                     raw_hi = raw_hi.min(o.lo);
                     chi = chi.min(o.lo - o.clear);
+                    limits.push((o.lo - o.clear, held(o), false));
                 } else {
                     pinned = true;
                 }
                 false
             });
             if clo > chi {
-                let mid = (raw_lo + raw_hi) / 2.0;
-                (clo, chi) = (mid, mid);
+                (clo, chi) = narrow_channel(raw_lo, raw_hi, &limits);
             }
             // Neighbours' far ends, and the sides of the boxes end segments leave.
             let (mut hlo, mut hhi) = (clo, chi);
