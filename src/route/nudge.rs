@@ -991,6 +991,38 @@ mod tests {
     }
 
     #[test]
+    fn a_narrow_channel_keeps_clear_of_its_longest_walls() {
+        // A zone line at 0 for 300 px and a VPC line at 36 for 340 px (clearance limits 14
+        // and 22), and another VPC's line at 26 for 15 px (limit 12): the segment keeps its
+        // 14 px from the zone line and gives up 2 px of the short one's clearance.
+        let limits = [
+            (14.0, 300.0, true),
+            (22.0, 340.0, false),
+            (12.0, 15.0, false),
+        ];
+        assert_eq!(narrow_channel(0.0, 26.0, &limits), (14.0, 14.0));
+        // Narrow all along (limits 14 and 6 between lines 20 apart): the midline.
+        let limits = [(14.0, 100.0, true), (6.0, 100.0, false)];
+        assert_eq!(narrow_channel(0.0, 20.0, &limits), (10.0, 10.0));
+    }
+
+    #[test]
+    fn offset_facing_boxes_are_joined_straight() {
+        // The task and the secret beside the VPC are a few px apart in height: the link
+        // between them runs straight, from a port both ends share.
+        let t = include_str!("../../tests/cases/valid/region-services.toml");
+        let d = crate::compile(t).expect("compiles");
+        let k = d
+            .model
+            .links
+            .iter()
+            .position(|l| d.model.get(l.from).id == "api-a" && d.model.get(l.to).id == "secret")
+            .expect("api-a -> secret");
+        let pts = &d.routes.links[k].points;
+        assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
+    }
+
+    #[test]
     fn solve_centres_a_pair_on_a_shared_target() {
         let v = [var(0.0, 50.0, 0.0, 100.0), var(8.0, 50.0, 0.0, 100.0)];
         let x = solve(&v, &[(0, 1, 12.0)]).expect("feasible");

@@ -7,6 +7,9 @@ use crate::geom::Side;
 use crate::layout::Layout;
 use crate::model::{EntId, Model};
 
+/// How far from the corners of either box a port shared by two facing boxes stays.
+const FACING_MARGIN: f32 = 8.0;
+
 /// A candidate end of a link on a box side.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Port {
@@ -78,6 +81,19 @@ pub(super) fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
         } else if !group_end {
             offs.push((centre - 12.0, 8.0));
             offs.push((centre + 12.0, 8.0));
+        }
+        // Where the other end lies across from this side, the middle of the stretch both
+        // share (kept off the corners): the same point on both ends, so a link between two
+        // boxes that face each other a little offset can run straight.
+        let (o_lo, o_hi) = if horizontal {
+            (o.x, o.right())
+        } else {
+            (o.y, o.bottom())
+        };
+        let (s_lo, s_hi) = (lo.max(o_lo) + FACING_MARGIN, hi.min(o_hi) - FACING_MARGIN);
+        if s_lo <= s_hi && facing > 0.0 && !group_end && !m.get(b).is_group() {
+            // First, so that nearby ports merge into it and both ends keep the same point.
+            offs.insert(0, (snap((s_lo + s_hi) / 2.0), 0.0));
         }
         // Ports closer than 6 px are one port (the cheaper), so two links never run a hair
         // apart on nearly the same line.
