@@ -967,6 +967,19 @@ mod tests {
         );
     }
 
+    /// Asserts that the link `from` -> `to` of spec `t` is drawn as one straight line.
+    fn assert_straight(t: &str, from: &str, to: &str) {
+        let d = crate::compile(t).expect("compiles");
+        let k = d
+            .model
+            .links
+            .iter()
+            .position(|l| d.model.get(l.from).id == from && d.model.get(l.to).id == to)
+            .expect("the link");
+        let pts = &d.routes.links[k].points;
+        assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
+    }
+
     #[test]
     fn a_one_pixel_jog_is_straightened() {
         // n1 and n2 are laid out a pixel apart in height: the search's path from one to the
@@ -979,15 +992,7 @@ mod tests {
                  [[links]]\nfrom = \"n0\"\nto = \"n1\"\n[[links]]\nfrom = \"n0\"\nto = \"out0\"\n\
                  [[links]]\nfrom = \"n1\"\nto = \"n2\"\n[[links]]\nfrom = \"out0\"\nto = \"n2\"\n\
                  [[links]]\nfrom = \"out0\"\nto = \"n0\"\n";
-        let d = crate::compile(t).expect("compiles");
-        let k = d
-            .model
-            .links
-            .iter()
-            .position(|l| d.model.get(l.from).id == "n1" && d.model.get(l.to).id == "n2")
-            .expect("n1 -> n2");
-        let pts = &d.routes.links[k].points;
-        assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
+        assert_straight(t, "n1", "n2");
     }
 
     #[test]
@@ -1011,15 +1016,7 @@ mod tests {
         // The task and the secret beside the VPC are a few px apart in height: the link
         // between them runs straight, from a port both ends share.
         let t = include_str!("../../tests/cases/valid/region-services.toml");
-        let d = crate::compile(t).expect("compiles");
-        let k = d
-            .model
-            .links
-            .iter()
-            .position(|l| d.model.get(l.from).id == "api-a" && d.model.get(l.to).id == "secret")
-            .expect("api-a -> secret");
-        let pts = &d.routes.links[k].points;
-        assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
+        assert_straight(t, "api-a", "secret");
     }
 
     #[test]
