@@ -438,3 +438,22 @@ fn wrapped_rows_of_a_fan_in_stand_staggered_so_every_link_bends_once() {
         assert!(bends(&r.points) <= 1, "{:?}", r.points);
     }
 }
+
+#[test]
+fn things_below_the_grid_stand_under_what_they_link_to() {
+    let text = spec("tests/cases/valid/below-grid-under-partner.toml");
+    let at = boxes(&text);
+    // The function stands under the task it invokes: its link runs straight up.
+    let (f, task) = (at("fn"), at("task"));
+    assert!((f.cx() - task.cx()).abs() < 1.0, "{f:?} under {task:?}");
+    let d = archdraw::compile(&text).expect("compiles");
+    let mut routes = d.model.links.iter().zip(&d.routes.links);
+    let (_, r) = routes
+        .find(|(l, _)| d.model.get(l.from).id == "fn")
+        .expect("fn -> task");
+    assert_eq!(bends(&r.points), 0);
+    // The queue's table has the cache under it: no straight line there, so the queue does
+    // not stand under the table (it keeps to the left of the function instead).
+    let (q, table) = (at("queue"), at("table"));
+    assert!((q.cx() - table.cx()).abs() > 1.0 && q.right() < f.x);
+}

@@ -184,8 +184,9 @@ impl Ctx<'_> {
         }
         let bottom_borders = self.has_border_on(e, Side::Bottom);
         let rest_y = header + zone_h + if rest.is_empty() { 0.0 } else { ROW_GAP };
-        for &c in &rest {
-            self.rel[c.index()].0 += (w - rw) / 2.0;
+        let rest_dx = self.rest_dx(e, &rest, &cols, w, rw);
+        for (&c, dx) in rest.iter().zip(rest_dx) {
+            self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += rest_y;
         }
         let h = rest_y + rh + TWO_LINKS + if bottom_borders { ICON / 2.0 } else { 0.0 };
@@ -204,6 +205,125 @@ impl Ctx<'_> {
             icon,
             border: None,
         }
+    }
+
+    /// How far across each item of the content below VPC `e`'s grid of zone columns `cols`
+    /// moves from where its flow put it (the block `rw` wide, in a VPC `w` wide): the block
+    /// is centred, unless its items link into the grid. Then, in one row, each item that
+    /// does stands under what it links to (the median of what its links ask), the others
+    /// keep near their places, in the order of those places and apart; in several rows the
+    /// whole block moves by the median ask, where it fits. A Lambda linked to a task in zone
+    /// b stands under the task and its link runs straight up. Only partners with no other
+    /// box under them in their column ask: under anything else no link runs straight.
+    fn rest_dx(&self, e: EntId, rest: &[EntId], cols: &[EntId], w: f32, rw: f32) -> Vec<f32> {
+        let centred = (w - rw) / 2.0;
+        let mut out = vec![centred; rest.len()];
+        if rest.is_empty() || w - rw - 2.0 * PAD < 1.0 && rest.len() == 1 {
+            return out;
+        }
+        let end = |x: EntId| match &self.m.get(x).kind {
+            EntKind::Overlay { members, .. } => members.first().copied().unwrap_or(x),
+            _ => x,
+        };
+        // Per item, what its links into the grid ask it to move by.
+        let mut asks: Vec<Vec<f32>> = vec![Vec::new(); rest.len()];
+        for &li in self
+            .links_under
+            .get(&Some(e))
+            .map_or(&[][..], |v| v.as_slice())
+        {
+            let l = &self.m.links[li];
+            for (mine, theirs) in [(end(l.from), end(l.to)), (end(l.to), end(l.from))] {
+                let own = rest.iter().position(|&c| self.m.is_within(mine, c));
+                let col = cols.iter().find(|&&c| self.m.is_within(theirs, c));
+                if let (Some(k), Some(&col)) = (own, col) {
+                    if !self.open_below(col, theirs) {
+                        continue;
+                    }
+                    let c = rest[k];
+                    let at = self.rel[col.index()].0 + self.anchor(col, theirs).0;
+                    let from = self.rel[c.index()].0 + self.anchor(c, mine).0;
+                    asks[k].push(at - from);
+                }
+            }
+        }
+        let median = |v: &mut Vec<f32>| {
+            v.sort_by(f32::total_cmp);
+            v[(v.len() - 1) / 2]
+        };
+        if asks.iter().all(Vec::is_empty) {
+            return out;
+        }
+        let x0: Vec<f32> = rest.iter().map(|c| self.rel[c.index()].0).collect();
+        let one_row = rest
+            .iter()
+            .all(|c| (self.rel[c.index()].1 - self.rel[rest[0].index()].1).abs() < 0.5);
+        if !one_row {
+            let mut all: Vec<f32> = asks.concat();
+            let dx = median(&mut all).round();
+            if dx >= PAD && dx <= w - rw - PAD {
+                out.fill(dx);
+            }
+            return out;
+        }
+        // Desired starts: under the partner (weight 1), or where centring put it (weight
+        // 0.1, so it yields); placed in that order, ITEM_GAP apart.
+        let desired: Vec<(f32, f32)> = (0..rest.len())
+            .map(|k| match asks[k].is_empty() {
+                true => (x0[k] + centred, 0.1),
+                false => (x0[k] + median(&mut asks[k]), 1.0),
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..rest.len()).collect();
+        order.sort_by(|&a, &b| desired[a].0.total_cmp(&desired[b].0).then(a.cmp(&b)));
+        let sizes: Vec<f32> = order
+            .iter()
+            .map(|&k| self.frames[rest[k].index()].w)
+            .collect();
+        let want: Vec<(f32, f32)> = order.iter().map(|&k| desired[k]).collect();
+        let placed = isotonic_place(&want, &sizes, ITEM_GAP);
+        let lo = placed[0];
+        let hi = placed[placed.len() - 1] + sizes[sizes.len() - 1];
+        let shift = if lo < PAD {
+            PAD - lo
+        } else if hi > w - PAD {
+            w - PAD - hi
+        } else {
+            0.0
+        };
+        if lo + shift < PAD - 0.5 {
+            return out;
+        }
+        for (p, &k) in order.iter().enumerate() {
+            out[k] = (placed[p] + shift).round() - x0[k];
+        }
+        out
+    }
+
+    /// Whether a line straight down from `x` (inside zone column `col`) leaves the column
+    /// without crossing a box (a subnet, a node) that does not hold `x`: otherwise standing
+    /// under `x` gives no straight link.
+    fn open_below(&self, col: EntId, x: EntId) -> bool {
+        let (ax, ay) = self.anchor(col, x);
+        let mut cur = x;
+        while let Some(p) = self.m.get(cur).parent {
+            let clear = self.m.get(p).children.iter().all(|&c| {
+                if c == cur || self.m.get(c).is_overlay() {
+                    return true;
+                }
+                let (cx, cy) = self.anchor(col, c);
+                let b = self.frames[c.index()].body;
+                (ax - cx).abs() > b.w / 2.0 || cy + b.h / 2.0 < ay
+            });
+            if !clear {
+                return false;
+            }
+            if p == col {
+                break;
+            }
+            cur = p;
+        }
+        true
     }
 
     /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
