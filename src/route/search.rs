@@ -615,7 +615,7 @@ impl<'a> Router<'a> {
             let d = s & 3;
             let (i, j) = point(s);
             (ei0, ei1, ej0, ej1) = (ei0.min(i), ei1.max(i), ej0.min(j), ej1.max(j));
-            let c = best.get(i, j, d).0;
+            let (c, before) = best.get(i, j, d);
             // An entry pushed before a cheaper way here was found: that one was (or will
             // be) expanded instead.
             if f > key(c + h(i, j, d)) + 1 {
@@ -632,8 +632,8 @@ impl<'a> Router<'a> {
                 }
             }
             for (nd, &(dx, dy)) in DIRS.iter().enumerate() {
-                // No U-turns.
-                if (nd + 2) % 4 == d {
+                // No U-turns; and a link leaves its port outward, not along its box's side.
+                if (nd + 2) % 4 == d || (before == NO_PREV && nd != d) {
                     continue;
                 }
                 let (ni, nj) = (i as i64 + dx as i64, j as i64 + dy as i64);
