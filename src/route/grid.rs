@@ -39,6 +39,8 @@ pub(super) struct Grid {
     pub(super) owners: Vec<Owner>,
     /// One bit per edge: runs alongside a frame line, closer than [`HUG_DIST`] (costs more).
     pub(super) hug: Vec<u64>,
+    /// One bit per edge: runs across a frame's title band (costs more still).
+    pub(super) band: Vec<u64>,
     /// Per link: the candidate ports at its source (towards its target), and at its target.
     pub(super) ends: Vec<[Vec<Port>; 2]>,
 }
@@ -79,14 +81,14 @@ impl Grid {
         let i1 = self.xs.partition_point(|&x| x <= r.right());
         for side in [r.y, r.bottom()] {
             let (j0, j1) = near(&self.ys, side);
-            self.mark_costly(true, i0..i1, j0..j1);
+            self.mark_costly(true, i0..i1, j0..j1, false);
         }
         // Vertical edges near the left and right sides, within the y range.
         let j0 = self.ys.partition_point(|&y| y < r.y);
         let j1 = self.ys.partition_point(|&y| y <= r.bottom());
         for side in [r.x, r.right()] {
             let (i0, i1) = near(&self.xs, side);
-            self.mark_costly(false, i0..i1, j0..j1);
+            self.mark_costly(false, i0..i1, j0..j1, false);
         }
     }
 
@@ -97,17 +99,18 @@ impl Grid {
         let i1 = self.xs.partition_point(|&x| x <= r.right());
         let j0 = self.ys.partition_point(|&y| y <= r.y);
         let j1 = self.ys.partition_point(|&y| y < r.bottom());
-        self.mark_costly(true, i0..i1, j0..j1);
+        self.mark_costly(true, i0..i1, j0..j1, true);
     }
 
-    /// Sets the `hug` bit of the edges between grid points `is` × `js`: horizontal edges on
-    /// rows `js` from column to column within `is`, or vertical edges on columns `is` from row
-    /// to row within `js`.
+    /// Sets the `hug` bit (or with `band` the `band` bit) of the edges between grid points
+    /// `is` × `js`: horizontal edges on rows `js` from column to column within `is`, or
+    /// vertical edges on columns `is` from row to row within `js`.
     fn mark_costly(
         &mut self,
         horizontal: bool,
         is: std::ops::Range<usize>,
         js: std::ops::Range<usize>,
+        band: bool,
     ) {
         let (nx, ny) = (self.nx(), self.ny());
         let (is, js) = if horizontal {
@@ -128,7 +131,8 @@ impl Grid {
                 } else {
                     self.vedge(i, j)
                 };
-                self.hug[e / 64] |= 1 << (e % 64);
+                let bits = if band { &mut self.band } else { &mut self.hug };
+                bits[e / 64] |= 1 << (e % 64);
             }
         }
     }
@@ -157,6 +161,11 @@ impl Grid {
     #[inline]
     pub(super) fn hugs(&self, e: usize) -> bool {
         (self.hug[e / 64] >> (e % 64)) & 1 == 1
+    }
+
+    /// Whether edge `e` runs across a frame's title band.
+    pub(super) fn in_band(&self, e: usize) -> bool {
+        (self.band[e / 64] >> (e % 64)) & 1 == 1
     }
 
     /// The obstacles blocking edge `e`.
@@ -347,9 +356,11 @@ impl Grid {
             obst: Vec::new(),
             owners: Vec::new(),
             hug: Vec::new(),
+            band: Vec::new(),
             ends,
         };
         grid.hug = vec![0; grid.edges().div_ceil(64)];
+        grid.band = vec![0; grid.edges().div_ceil(64)];
         // Frame lines (groups and overlay boxes) that links should not run along.
         // Nor across a frame's title band (from its top line to below a title in its top half).
         let band = |r: &Rect, t: Option<&crate::layout::TextBox>| {

@@ -43,6 +43,8 @@ const BEND: f32 = 40.0;
 /// Cost factor of running alongside a frame line, closer to it than [`HUG_DIST`].
 const HUG: f32 = 2.0;
 const HUG_DIST: f32 = 12.0;
+/// Cost factor of running across a frame's title band (past its title).
+const BAND: f32 = 4.0;
 /// The least gap between parallel links that share neither end.
 const GAP: f32 = 8.0;
 /// Links keep this far from nodes they do not end at.

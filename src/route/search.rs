@@ -3,13 +3,14 @@
 //! bend penalty, seeing the routes of the links before it: edges already used by a link
 //! that shares neither end, or parallel to one less than 8 px away, are closed, so parallel
 //! links keep at least 8 px apart; links of one fan-out may share a trunk. Sides facing the
-//! other end cost less; running alongside a frame line costs double.
+//! other end cost less; running alongside a frame line costs double, across a frame's title
+//! band four times.
 
 use super::grid::{Grid, Owner};
 use super::heuristic::{Goal, Heuristic};
 use super::ports::{dir_index, outward, Port, DIRS};
 use super::simplify::simplify;
-use super::{snap, BEND, GAP, HUG};
+use super::{snap, BAND, BEND, GAP, HUG};
 use crate::geom::{Point, Rect};
 use crate::layout::Layout;
 use crate::model::{EntId, EntKind, Model, Placement};
@@ -657,7 +658,9 @@ impl<'a> Router<'a> {
                     return Err(OutOfWindow);
                 }
                 let mut cost = (g.xs[ni] - g.xs[i]).abs() + (g.ys[nj] - g.ys[j]).abs();
-                if g.hugs(e) {
+                if g.in_band(e) {
+                    cost *= BAND;
+                } else if g.hugs(e) {
                     cost *= HUG;
                 }
                 if flags & COMMON != 0 {
