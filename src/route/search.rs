@@ -837,35 +837,38 @@ trait States {
     fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8);
 }
 
-/// Dense search state for a rectangle of grid points, one word per state: the best cost's
-/// bits, the predecessor heading (3 bits) and the search's stamp (29 bits). An entry counts
-/// only when its stamp is the current search's, so nothing is cleared between searches. The
-/// array is allocated zeroed (the system hands out untouched pages), so a search pays only
-/// for the part of a big window it reaches.
+/// Dense search state for a rectangle of grid points, five bytes per state: the best cost,
+/// and a byte holding the predecessor heading (3 bits) and the search's stamp (5 bits). An
+/// entry counts only when its stamp is the current search's, so nothing is cleared between
+/// searches (but every 31st). The arrays are allocated zeroed (the system hands out
+/// untouched pages), so a search pays only for the part of a big window it reaches, and
+/// each page it touches (a page fault, dear in a fresh process) holds many states.
 #[derive(Default)]
 struct Window {
     i0: usize,
     j0: usize,
     w: usize,
     h: usize,
-    cells: Vec<u64>,
-    gen: u64,
+    cost: Vec<f32>,
+    meta: Vec<u8>,
+    gen: u8,
 }
 
-/// Stamps of [`Window`] entries take the bits above the cost and heading.
-const GEN_BITS: u32 = 29;
+/// Stamps of [`Window`] entries take the bits above the heading.
+const GEN_BITS: u32 = 5;
 
 impl Window {
     /// Starts a search over points `i0..i0 + w` × `j0..j0 + h`.
     fn reset(&mut self, i0: usize, j0: usize, w: usize, h: usize) {
         (self.i0, self.j0, self.w, self.h) = (i0, j0, w, h);
         let n = w * h * 4;
-        if self.cells.len() < n {
-            self.cells = vec![0; n];
+        if self.meta.len() < n {
+            self.cost = vec![0.0; n];
+            self.meta = vec![0; n];
         }
         self.gen += 1;
         if self.gen >= 1 << GEN_BITS {
-            self.cells.iter_mut().for_each(|c| *c = 0);
+            self.meta.fill(0);
             self.gen = 1;
         }
     }
@@ -883,11 +886,12 @@ impl States for Window {
     }
     #[inline]
     fn get(&self, i: usize, j: usize, d: usize) -> (f32, u8) {
-        let c = self.cells[self.at(i, j, d)];
-        if c >> 35 == self.gen {
-            let prev = ((c >> 32) & 7) as u8;
+        let a = self.at(i, j, d);
+        let m = self.meta[a];
+        if m >> 3 == self.gen {
+            let prev = m & 7;
             let prev = if prev == 7 { NO_PREV } else { prev };
-            (f32::from_bits(c as u32), prev)
+            (self.cost[a], prev)
         } else {
             (f32::INFINITY, NO_PREV)
         }
@@ -895,8 +899,9 @@ impl States for Window {
     #[inline]
     fn set(&mut self, i: usize, j: usize, d: usize, cost: f32, prev: u8) {
         let a = self.at(i, j, d);
-        let p = if prev == NO_PREV { 7 } else { prev as u64 & 7 };
-        self.cells[a] = self.gen << 35 | p << 32 | cost.to_bits() as u64;
+        let p = if prev == NO_PREV { 7 } else { prev & 7 };
+        self.meta[a] = self.gen << 3 | p;
+        self.cost[a] = cost;
     }
 }
 
