@@ -457,3 +457,22 @@ fn things_below_the_grid_stand_under_what_they_link_to() {
     let (q, table) = (at("queue"), at("table"));
     assert!((q.cx() - table.cx()).abs() > 1.0 && q.right() < f.x);
 }
+
+#[test]
+fn a_spoke_linked_out_of_the_cloud_goes_in_the_row_facing_that_link() {
+    // hub-spoke: the shared-services VPC's VPN gateway links to the data centre placed
+    // after the cloud; of the hub's spokes, that VPC goes in the row below the hub, and the
+    // VPN line runs straight down to the customer gateway.
+    let text = spec("specs/hub-spoke.toml");
+    let at = boxes(&text);
+    assert!(
+        at("shared").y > at("tgw").bottom(),
+        "shared services below the hub"
+    );
+    let d = archdraw::compile(&text).expect("compiles");
+    let mut routes = d.model.links.iter().zip(&d.routes.links);
+    let (_, r) = routes
+        .find(|(l, _)| d.model.get(l.from).id == "vgw")
+        .expect("vgw -> cgw");
+    assert_eq!(bends(&r.points), 0, "{:?}", r.points);
+}

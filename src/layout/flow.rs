@@ -283,11 +283,13 @@ impl Ctx<'_> {
                         back |= rank[other] < r;
                         on |= rank[other] > r;
                     }
-                    match (back, on) {
-                        (true, false) => 0,
-                        (false, true) => 2,
-                        _ => 1,
-                    }
+                    // Links that leave the flow's container count too, for less: one from
+                    // inside the item to outside goes on downstream (a VPN gateway to the
+                    // data centre placed after the cloud), one coming in from outside comes
+                    // from before.
+                    let (leaves, enters) =
+                        parent.map_or((false, false), |c| self.links_across(items[i], c));
+                    2 * (on as i32 - back as i32) + leaves as i32 - enters as i32
                 };
                 layer.sort_by_key(|&i| key(i));
             }
@@ -615,6 +617,22 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// Whether something in `item` has a link to something outside `container` (leaving
+    /// it), and one from outside (entering).
+    fn links_across(&self, item: EntId, container: EntId) -> (bool, bool) {
+        let (mut leaves, mut enters) = (false, false);
+        let mut stack = vec![item];
+        while let Some(x) = stack.pop() {
+            stack.extend(self.m.get(x).children.iter().copied());
+            for &k in &self.links_of[x.index()] {
+                let l = &self.m.links[k];
+                leaves |= l.from == x && !self.m.is_within(l.to, container);
+                enters |= l.to == x && !self.m.is_within(l.from, container);
+            }
+        }
+        (leaves, enters)
+    }
+
     /// Where, across the flow (0 at the start, 1 at the end), the things that `item` (or
     /// something in it) links to outside the flow's `container` lie in their own
     /// containers: those inside a container beside it that is already laid out.
