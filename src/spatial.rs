@@ -6,12 +6,19 @@
 use crate::geom::Rect;
 use std::cell::RefCell;
 
+/// No entry.
+const NONE: u32 = u32::MAX;
+
 /// Rectangles with a value each, bucketed by the square cells they overlap.
 pub(crate) struct RectIndex<T> {
     cell: f32,
     cols: usize,
     rows: usize,
-    buckets: Vec<Vec<u32>>,
+    /// Per cell: its first and last entry in `entries`, or `NONE`.
+    buckets: Vec<(u32, u32)>,
+    /// (item, next entry of the same cell or `NONE`): every cell's list threaded through
+    /// one array, in insertion order, so an index costs a few allocations, not one per cell.
+    entries: Vec<(u32, u32)>,
     items: Vec<(Rect, T)>,
     /// Per item: the query that last visited it, so that a query visits each item once.
     seen: RefCell<(Vec<u32>, u32)>,
@@ -27,7 +34,8 @@ impl<T> RectIndex<T> {
             cell,
             cols,
             rows,
-            buckets: vec![Vec::new(); cols * rows],
+            buckets: vec![(NONE, NONE); cols * rows],
+            entries: Vec::new(),
             items: Vec::new(),
             seen: RefCell::new((Vec::new(), 0)),
         }
@@ -51,7 +59,15 @@ impl<T> RectIndex<T> {
         let (c0, c1, r0, r1) = self.span(&r);
         for row in r0..=r1 {
             for col in c0..=c1 {
-                self.buckets[row * self.cols + col].push(id);
+                let e = self.entries.len() as u32;
+                self.entries.push((id, NONE));
+                let b = &mut self.buckets[row * self.cols + col];
+                if b.0 == NONE {
+                    *b = (e, e);
+                } else {
+                    self.entries[b.1 as usize].1 = e;
+                    b.1 = e;
+                }
             }
         }
         self.items.push((r, v));
@@ -72,7 +88,10 @@ impl<T> RectIndex<T> {
         let (c0, c1, r0, r1) = self.span(r);
         for row in r0..=r1 {
             for col in c0..=c1 {
-                for &id in &self.buckets[row * self.cols + col] {
+                let mut e = self.buckets[row * self.cols + col].0;
+                while e != NONE {
+                    let (id, next) = self.entries[e as usize];
+                    e = next;
                     let i = id as usize;
                     if stamps[i] == *gen {
                         continue;

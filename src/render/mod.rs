@@ -7,39 +7,53 @@ pub mod json;
 pub mod png;
 pub mod svg;
 
-/// Prints a coordinate with at most two decimals and no trailing zeros, so output is
-/// byte-identical run to run.
-pub fn num(v: f32) -> String {
-    let r = (v as f64 * 100.0).round();
-    if !r.is_finite() || r.abs() >= 1e15 {
-        let r = r / 100.0;
-        let s = format!("{r:.2}");
-        return s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    // In hundredths, with integers (formatting floats to two places took a tenth of a big
-    // SVG's time).
-    let n = r as i64;
-    let (whole, frac) = (n.unsigned_abs() / 100, n.unsigned_abs() % 100);
-    let sign = if n < 0 { "-" } else { "" };
-    match frac {
-        0 => format!("{sign}{whole}"),
-        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
-        f => format!("{sign}{whole}.{f:02}"),
+/// A coordinate printed with at most two decimals and no trailing zeros, so output is
+/// byte-identical run to run; formats straight into its destination (no string of its own:
+/// an SVG prints thousands).
+pub fn num(v: f32) -> Num {
+    Num(v)
+}
+
+/// See [`num`].
+#[derive(Clone, Copy)]
+pub struct Num(f32);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = (self.0 as f64 * 100.0).round();
+        if !r.is_finite() || r.abs() >= 1e15 {
+            let s = format!("{:.2}", r / 100.0);
+            return out.write_str(s.trim_end_matches('0').trim_end_matches('.'));
+        }
+        // In hundredths, with integers (formatting floats to two places took a tenth of a
+        // big SVG's time).
+        let n = r as i64;
+        let (whole, frac) = (n.unsigned_abs() / 100, n.unsigned_abs() % 100);
+        let sign = if n < 0 { "-" } else { "" };
+        match frac {
+            0 => write!(out, "{sign}{whole}"),
+            f if f % 10 == 0 => write!(out, "{sign}{whole}.{}", f / 10),
+            f => write!(out, "{sign}{whole}.{f:02}"),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    fn num_string(v: f32) -> String {
+        super::num(v).to_string()
+    }
+
     #[test]
     fn num_is_short_and_stable() {
-        assert_eq!(super::num(1.0), "1");
-        assert_eq!(super::num(0.1 + 0.2), "0.3");
-        assert_eq!(super::num(-0.0), "0");
-        assert_eq!(super::num(12.345), "12.35");
-        assert_eq!(super::num(-3.5), "-3.5");
-        assert_eq!(super::num(-0.004), "0");
-        assert_eq!(super::num(7.05), "7.05");
-        assert_eq!(super::num(100.0), "100");
-        assert_eq!(super::num(f32::INFINITY), "inf");
+        assert_eq!(num_string(1.0), "1");
+        assert_eq!(num_string(0.1 + 0.2), "0.3");
+        assert_eq!(num_string(-0.0), "0");
+        assert_eq!(num_string(12.345), "12.35");
+        assert_eq!(num_string(-3.5), "-3.5");
+        assert_eq!(num_string(-0.004), "0");
+        assert_eq!(num_string(7.05), "7.05");
+        assert_eq!(num_string(100.0), "100");
+        assert_eq!(num_string(f32::INFINITY), "inf");
     }
 }

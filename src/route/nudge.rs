@@ -282,6 +282,9 @@ fn nudge_axis(
     }
     cross.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)));
     let mut segs: Vec<Seg> = Vec::new();
+    // Each side's clearance limit and how far along the segment it holds, for a channel
+    // too narrow for all of them (one buffer for all segments).
+    let mut limits: Vec<(f32, f32, bool)> = Vec::new();
     for (k, pts) in paths.iter().enumerate() {
         let n = pts.len();
         if n < 2 {
@@ -306,9 +309,7 @@ fn nudge_axis(
             let (mut raw_lo, mut raw_hi) = ((pos - REACH).max(0.0), (pos + REACH).min(canvas));
             let (mut clo, mut chi) = (raw_lo, raw_hi);
             let mut pinned = false;
-            // Each side's clearance limit and how far along the segment it holds, for a
-            // channel too narrow for all of them.
-            let mut limits: Vec<(f32, f32, bool)> = Vec::new();
+            limits.clear();
             let strip = if vertical {
                 Rect::new(
                     raw_lo,
@@ -375,14 +376,17 @@ fn nudge_axis(
             }
             // Neighbours' far ends, and the sides of the boxes end segments leave.
             let (mut hlo, mut hhi) = (clo, chi);
-            let mut far = Vec::new();
-            if !first {
-                far.push(across(pts[i - 1], vertical));
-            }
-            if !last {
-                far.push(across(pts[i + 2], vertical));
-            }
-            for &f in &far {
+            let far: ([f32; 2], usize) = match (first, last) {
+                (false, false) => (
+                    [across(pts[i - 1], vertical), across(pts[i + 2], vertical)],
+                    2,
+                ),
+                (false, true) => ([across(pts[i - 1], vertical), 0.0], 1),
+                (true, false) => ([across(pts[i + 2], vertical), 0.0], 1),
+                (true, true) => ([0.0; 2], 0),
+            };
+            let far = &far.0[..far.1];
+            for &f in far {
                 if f < pos {
                     hlo = hlo.max(f);
                 } else {

@@ -47,7 +47,7 @@ pub(super) fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
     let r = pa.rect;
     let o = pb.rect;
     let (dx, dy) = (o.cx() - r.cx(), o.cy() - r.cy());
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
     let group_end = m.get(a).is_group();
     let own_label = pa.label.as_ref().map(|t| t.rect.inflate(4.0));
     for side in [Side::Top, Side::Right, Side::Bottom, Side::Left] {
@@ -68,23 +68,18 @@ pub(super) fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
         };
         let len = hi - lo;
         let centre = (lo + hi) / 2.0;
-        let mut offs: Vec<(f32, f32)> = vec![(centre, 0.0)];
-        if let (Some(ic), true) = (pa.icon, horizontal && !group_end) {
-            offs[0] = (ic.cx(), 0.0);
-        }
-        if len > 80.0 {
-            let target = if horizontal { o.cx() } else { o.cy() };
-            let t = target.clamp(lo + 16.0, hi - 16.0);
-            offs.push((t, 0.0));
-            offs.push((lo + len / 4.0, 6.0));
-            offs.push((hi - len / 4.0, 6.0));
-        } else if !group_end {
-            offs.push((centre - 12.0, 8.0));
-            offs.push((centre + 12.0, 8.0));
-        }
+        // Candidate places along the side, with their extra cost (at most five: no
+        // allocation per side).
+        let mut offs = [(0.0f32, 0.0f32); 5];
+        let mut n = 0;
+        let mut add = |v: f32, c: f32| {
+            offs[n] = (v, c);
+            n += 1;
+        };
         // Where the other end lies across from this side, the middle of the stretch both
         // share (kept off the corners): the same point on both ends, so a link between two
-        // boxes that face each other a little offset can run straight.
+        // boxes that face each other a little offset can run straight. First, so that
+        // nearby ports merge into it and both ends keep the same point.
         let (o_lo, o_hi) = if horizontal {
             (o.x, o.right())
         } else {
@@ -92,19 +87,35 @@ pub(super) fn ports(m: &Model, l: &Layout, a: EntId, b: EntId) -> Vec<Port> {
         };
         let (s_lo, s_hi) = (lo.max(o_lo) + FACING_MARGIN, hi.min(o_hi) - FACING_MARGIN);
         if s_lo <= s_hi && facing > 0.0 && !group_end && !m.get(b).is_group() {
-            // First, so that nearby ports merge into it and both ends keep the same point.
-            offs.insert(0, (snap((s_lo + s_hi) / 2.0), 0.0));
+            add(snap((s_lo + s_hi) / 2.0), 0.0);
+        }
+        match (pa.icon, horizontal && !group_end) {
+            (Some(ic), true) => add(ic.cx(), 0.0),
+            _ => add(centre, 0.0),
+        }
+        if len > 80.0 {
+            let target = if horizontal { o.cx() } else { o.cy() };
+            add(target.clamp(lo + 16.0, hi - 16.0), 0.0);
+            add(lo + len / 4.0, 6.0);
+            add(hi - len / 4.0, 6.0);
+        } else if !group_end {
+            add(centre - 12.0, 8.0);
+            add(centre + 12.0, 8.0);
         }
         // Ports closer than 6 px are one port (the cheaper), so two links never run a hair
         // apart on nearly the same line.
-        let mut kept: Vec<(f32, f32)> = Vec::new();
-        for (v, c) in offs {
-            match kept.iter_mut().find(|(k, _)| (k - v).abs() < 6.0) {
+        let mut kept = [(0.0f32, 0.0f32); 5];
+        let mut k_n = 0;
+        for &(v, c) in &offs[..n] {
+            match kept[..k_n].iter_mut().find(|(k, _)| (k - v).abs() < 6.0) {
                 Some(k) => k.1 = k.1.min(c),
-                None => kept.push((v, c)),
+                None => {
+                    kept[k_n] = (v, c);
+                    k_n += 1;
+                }
             }
         }
-        for (v, c) in kept {
+        for &(v, c) in &kept[..k_n] {
             let (x, y) = match side {
                 Side::Top => (v, r.y),
                 Side::Bottom => (v, r.bottom()),
