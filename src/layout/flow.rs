@@ -77,14 +77,9 @@ impl Ctx<'_> {
         let mut mains: Vec<(f32, f32)> = Vec::new();
         // The entity at each edge's ends.
         let mut ent_ends: Vec<(EntId, EntId)> = Vec::new();
-        // A link to an overlay counts as a link to its first member.
-        let end = |x: EntId| match &self.m.get(x).kind {
-            EntKind::Overlay { members, .. } => members.first().copied().unwrap_or(x),
-            _ => x,
-        };
         for &li in candidates {
             let l = &self.m.links[li];
-            let (from, to) = (end(l.from), end(l.to));
+            let (from, to) = (self.link_end(l.from), self.link_end(l.to));
             let (Some(a), Some(b)) = (owner(from), owner(to)) else {
                 continue;
             };
@@ -291,7 +286,8 @@ impl Ctx<'_> {
                         parent.map_or((false, false), |c| self.links_across(items[i], c));
                     2 * (on as i32 - back as i32) + leaves as i32 - enters as i32
                 };
-                layer.sort_by_key(|&i| key(i));
+                // (Each key walks the item's subtree: computed once per item.)
+                layer.sort_by_cached_key(|&i| key(i));
             }
             let mut row: Vec<usize> = Vec::new();
             let mut w = 0.0;

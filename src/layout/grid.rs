@@ -221,10 +221,6 @@ impl Ctx<'_> {
         if rest.is_empty() || w - rw - 2.0 * PAD < 1.0 && rest.len() == 1 {
             return out;
         }
-        let end = |x: EntId| match &self.m.get(x).kind {
-            EntKind::Overlay { members, .. } => members.first().copied().unwrap_or(x),
-            _ => x,
-        };
         // Per item, what its links into the grid ask it to move by.
         let mut asks: Vec<Vec<f32>> = vec![Vec::new(); rest.len()];
         for &li in self
@@ -233,7 +229,8 @@ impl Ctx<'_> {
             .map_or(&[][..], |v| v.as_slice())
         {
             let l = &self.m.links[li];
-            for (mine, theirs) in [(end(l.from), end(l.to)), (end(l.to), end(l.from))] {
+            let (from, to) = (self.link_end(l.from), self.link_end(l.to));
+            for (mine, theirs) in [(from, to), (to, from)] {
                 let own = rest.iter().position(|&c| self.m.is_within(mine, c));
                 let col = cols.iter().find(|&&c| self.m.is_within(theirs, c));
                 if let (Some(k), Some(&col)) = (own, col) {

@@ -378,6 +378,15 @@ impl Ctx<'_> {
         self.m.direction == Direction::Down || container.is_some_and(|c| self.in_zone_column(c))
     }
 
+    /// Where a link to `x` ends for placement: a link to an overlay counts as a link to its
+    /// first member.
+    fn link_end(&self, x: EntId) -> EntId {
+        match &self.m.get(x).kind {
+            EntKind::Overlay { members, .. } => members.first().copied().unwrap_or(x),
+            _ => x,
+        }
+    }
+
     /// Whether `x` is a zone column or lies inside one.
     fn in_zone_column(&self, x: EntId) -> bool {
         std::iter::once(x)
