@@ -476,3 +476,26 @@ fn a_spoke_linked_out_of_the_cloud_goes_in_the_row_facing_that_link() {
         .expect("vgw -> cgw");
     assert_eq!(bends(&r.points), 0, "{:?}", r.points);
 }
+
+#[test]
+fn a_gateway_goes_on_the_side_facing_where_its_partner_is_drawn() {
+    // The VPN gateway has one link in and one out with the data center; the app's export
+    // makes the data center come after the cloud, so the gateway faces down, and the data
+    // center lines its gateway up under it (the median of its pulls: the two VPN links, not
+    // the mean with the export).
+    let text = spec("tests/cases/valid/gateway-faces-partner.toml");
+    let at = boxes(&text);
+    let (vgw, cgw, vpc) = (at("vgw"), at("cgw"), at("main"));
+    assert!(
+        (vgw.cy() - vpc.bottom()).abs() < 0.5,
+        "gateway {vgw:?} not on the bottom line of {vpc:?}"
+    );
+    assert!(
+        cgw.y > vgw.bottom() && cgw.x < vgw.cx() && vgw.cx() < cgw.right(),
+        "customer gateway {cgw:?} not under {vgw:?}"
+    );
+    let d = archdraw::compile(&text).expect("compiles");
+    for l in &d.routes.links[1..3] {
+        assert_eq!(bends(&l.points), 0, "{:?}", l.points);
+    }
+}

@@ -193,10 +193,16 @@ impl Ctx<'_> {
         let mut score = 0i32;
         for l in self.links_of[b.index()].iter().map(|&k| &self.m.links[k]) {
             let other = if l.from == b { l.to } else { l.from };
-            if l.from == b && !self.m.is_within(l.to, vpc) {
-                score -= 1;
-            } else if l.to == b && !self.m.is_within(l.from, vpc) {
-                score += 1;
+            if !self.m.is_within(other, vpc) {
+                // Outside: the side where the flow will put the partner (after the VPC:
+                // below; before it: above), judged by all links between the VPC and the
+                // partner's item in the flow; even, by this link's direction.
+                score += match self.partner_after(vpc, other) {
+                    Some(true) => -1,
+                    Some(false) => 1,
+                    None if l.from == b => -1,
+                    None => 1,
+                };
             } else if below_grid(other) {
                 // A gateway linked to things below the grid goes on the bottom line, next
                 // to them, not on the top line with the grid in between.
@@ -208,5 +214,30 @@ impl Ctx<'_> {
         } else {
             Side::Bottom
         }
+    }
+
+    /// Whether the downward flow that holds both `vpc` and the outside entity `o` puts `o`
+    /// after the VPC (`Some(true)`) or before it (`Some(false)`), as far as the links between
+    /// the VPC and the item of that flow holding `o` tell: more from the VPC to it, after.
+    /// `None` when they are even or the flow runs across.
+    fn partner_after(&self, vpc: EntId, o: EntId) -> Option<bool> {
+        let m = self.m;
+        let c = common_ancestor(m, vpc, o);
+        if !self.downward(c) {
+            return None;
+        }
+        let item = std::iter::once(o)
+            .chain(m.ancestors(o))
+            .find(|a| m.get(*a).parent == c)?;
+        let mut net = 0i32;
+        for l in &m.links {
+            let (a, b) = (self.link_end(l.from), self.link_end(l.to));
+            if m.is_within(a, vpc) && m.is_within(b, item) {
+                net += 1;
+            } else if m.is_within(a, item) && m.is_within(b, vpc) {
+                net -= 1;
+            }
+        }
+        (net != 0).then_some(net > 0)
     }
 }

@@ -494,10 +494,17 @@ impl Ctx<'_> {
                             }
                             below.clear();
                         }
-                        let cnt = (above.len() + below.len()) as f32;
-                        if cnt > 0.0 {
-                            let sum: f32 = above.iter().chain(&below).map(|w| w.want).sum();
-                            desired.push((sum / cnt, 1.0));
+                        let cnt = above.len() + below.len();
+                        if cnt > 0 {
+                            let mut wants: Vec<f32> =
+                                above.iter().chain(&below).map(|w| w.want).collect();
+                            wants.sort_by(f32::total_cmp);
+                            let med = if cnt % 2 == 1 {
+                                wants[cnt / 2]
+                            } else {
+                                (wants[cnt / 2 - 1] + wants[cnt / 2]) / 2.0
+                            };
+                            desired.push((med, 1.0));
                         } else {
                             desired.push((x[i], 0.05));
                         }
