@@ -499,3 +499,29 @@ fn a_gateway_goes_on_the_side_facing_where_its_partner_is_drawn() {
         assert_eq!(bends(&l.points), 0, "{:?}", l.points);
     }
 }
+
+#[test]
+fn a_chain_over_a_fan_out_behind_other_tiers_stands_over_its_middle() {
+    // API Gateway fans out to a function in the private subnet of each zone; public subnets
+    // stand above both, so neither link can be straight: the chain over the VPC centres on
+    // the two functions (before: over the first, and its link bent round the public subnet
+    // all the same).
+    let text = spec("tests/cases/valid/api-over-two-zones.toml");
+    let at = boxes(&text);
+    let (api, waf, cdn) = (at("api"), at("waf"), at("cdn"));
+    let (a, b) = (at("fn-a"), at("fn-b"));
+    let mid = (a.cx() + b.cx()) / 2.0;
+    assert!(
+        (api.cx() - mid).abs() <= 0.25 * (b.cx() - a.cx()),
+        "API Gateway at {} is not near the middle {mid} of {} and {}",
+        api.cx(),
+        a.cx(),
+        b.cx()
+    );
+    for n in [waf, cdn] {
+        assert!(
+            (n.cx() - api.cx()).abs() < 0.5,
+            "chain not straight: {n:?} vs {api:?}"
+        );
+    }
+}

@@ -346,6 +346,17 @@ impl Ctx<'_> {
                         .is_some_and(|l| l.rect.x >= f.body.right() - 1.0)
             })
             .collect();
+        // Per edge: whether a straight line between its ends could run along the flow, no
+        // tier row of a zone column standing between them (a function in a private subnet
+        // under a public one cannot be reached straight from above the VPC).
+        let clear: Vec<bool> = edges
+            .iter()
+            .zip(&ent_ends)
+            .map(|(&(a, b, _, _), &(fa, fb))| {
+                let down_ab = rank[b] > rank[a];
+                !self.row_beside(fa, down_ab) && !self.row_beside(fb, !down_ab)
+            })
+            .collect();
         if !edges.is_empty() {
             // Three rounds down and up; then one more down, in which an item follows only
             // what it hangs from, so that chains come out straight to their ends.
@@ -356,7 +367,8 @@ impl Ctx<'_> {
                 } else {
                     (0..nranks).chain((0..nranks).rev()).collect()
                 };
-                for r in seq {
+                for (step, r) in seq.into_iter().enumerate() {
+                    let upward = step >= nranks;
                     let layer = &layers[r];
                     let mut desired = Vec::with_capacity(layer.len());
                     // Where each linked neighbour in another rank wants each item of this
@@ -384,6 +396,7 @@ impl Ctx<'_> {
                                 other,
                                 near: (rank[other], their_main),
                                 mine: own_main,
+                                clear: clear[k],
                             };
                             if pull.near.0 < r {
                                 above.push(pull);
@@ -429,9 +442,25 @@ impl Ctx<'_> {
                         // for theirs) with one bend, where centring over them all would
                         // give each two.
                         if down && label_right[i] {
+                            // Ends that no straight line can reach (each behind another
+                            // tier row of its zone column): stand over their middle.
+                            let centre = |v: &mut Vec<Pull>| {
+                                if v.len() > 1 && !v.iter().any(|p| p.clear) {
+                                    let c = v.iter().map(|p| p.want).sum::<f32>() / v.len() as f32;
+                                    v.iter_mut().for_each(|p| p.want = c);
+                                    return true;
+                                }
+                                if v.iter().any(|p| p.clear) {
+                                    v.retain(|p| p.clear);
+                                }
+                                false
+                            };
+                            let above_centred = centre(&mut above);
+                            let below_centred = centre(&mut below);
                             if let Some(&m) = above
                                 .iter()
                                 .max_by(|p, q| p.nearer(q).then(p.want.total_cmp(&q.want)))
+                                .filter(|_| !above_centred)
                             {
                                 // Several equally near: the rightmost, unless other items of
                                 // this rank hang from the same ones (two sinks under two
@@ -456,8 +485,18 @@ impl Ctx<'_> {
                             if let Some(&m) = below
                                 .iter()
                                 .min_by(|p, q| p.nearer(q).then(p.want.total_cmp(&q.want)))
+                                .filter(|_| !below_centred)
                             {
                                 below = vec![m];
+                            }
+                            // A chain follows the way the sweep goes: up the ranks each
+                            // item lines up with the one below it, down with the one above.
+                            if !last {
+                                if upward && !below.is_empty() {
+                                    above.clear();
+                                } else if !upward && !above.is_empty() {
+                                    below.clear();
+                                }
                             }
                         }
                         if last {
@@ -478,6 +517,20 @@ impl Ctx<'_> {
                             // this item at several places: line up with the one that node
                             // stands over (the nearest, then the leftmost).
                             if down {
+                                // Links from one such node that no straight line can
+                                // carry (each end behind another tier row): their middle.
+                                let others: Vec<usize> = above.iter().map(|q| q.other).collect();
+                                for o in others {
+                                    let mine: Vec<usize> =
+                                        (0..above.len()).filter(|&u| above[u].other == o).collect();
+                                    if mine.len() > 1 && mine.iter().all(|&u| !above[u].clear) {
+                                        let c = mine.iter().map(|&u| above[u].want).sum::<f32>()
+                                            / mine.len() as f32;
+                                        for &u in &mine {
+                                            above[u].want = c;
+                                        }
+                                    }
+                                }
                                 let snapshot = above.clone();
                                 above.retain(|q| {
                                     !label_right[q.other]
@@ -693,6 +746,9 @@ struct Pull {
     near: (usize, f32),
     /// The main-axis anchor of the link's end in this item.
     mine: f32,
+    /// Whether no tier row of a zone grid stands between the two ends along the flow, so
+    /// that lining them up can make the link straight.
+    clear: bool,
 }
 
 impl Pull {

@@ -198,4 +198,30 @@ impl Ctx<'_> {
         let b = self.frames[group.index()].body;
         (x - b.x, y - b.y)
     }
+
+    /// Whether, in the zone column holding `x`, another tier row stands after (`after`) or
+    /// before the row holding it, so that no straight line along the flow reaches `x` from
+    /// that side of the grid.
+    pub(super) fn row_beside(&self, x: EntId, after: bool) -> bool {
+        let m = self.m;
+        let Some(row) = std::iter::once(x).chain(m.ancestors(x)).find(|a| {
+            m.get(*a)
+                .parent
+                .is_some_and(|p| matches!(m.get(p).kind, EntKind::ZoneColumn { .. }))
+        }) else {
+            return false;
+        };
+        let col = m.get(row).parent.expect("found by its parent");
+        let y = self.rel[row.index()].1;
+        m.get(col).children.iter().any(|&c| {
+            c != row && {
+                let cy = self.rel[c.index()].1;
+                if after {
+                    cy > y
+                } else {
+                    cy < y
+                }
+            }
+        })
+    }
 }

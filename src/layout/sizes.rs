@@ -64,8 +64,11 @@ impl Ctx<'_> {
             // so that its links to both sides can use its left and right; so has a node
             // linked across zones or regions to its peer in the same tier (a primary
             // database and its standby), so that the link runs straight between their sides.
+            // But a hub stacked over (or under) a partner in its own zone column keeps the
+            // label on its right: a label below would block the straight line between them.
             Placement::Inside
-                if self.downward(ent.parent) && (self.is_hub(e) || self.has_peer(e)) =>
+                if self.downward(ent.parent)
+                    && ((self.is_hub(e) && !self.has_stacked_partner(e)) || self.has_peer(e)) =>
             {
                 label_below(label)
             }
@@ -111,6 +114,25 @@ impl Ctx<'_> {
         };
         self.linked(e)
             .any(|other| row(other).is_some_and(|(t, c)| t == tier && c != col))
+    }
+
+    /// Whether `e`, in a subnet of a VPC's zone column, is linked with a node in another
+    /// subnet of the same zone column (a function and the database in the tier below it).
+    fn has_stacked_partner(&self, e: EntId) -> bool {
+        let m = self.m;
+        let cell = |x: EntId| {
+            let s = m.get(x).parent?;
+            let EntKind::Subnet { .. } = m.get(s).kind else {
+                return None;
+            };
+            let col = m.get(s).parent?;
+            matches!(m.get(col).kind, EntKind::ZoneColumn { .. }).then_some((s, col))
+        };
+        let Some((subnet, col)) = cell(e) else {
+            return false;
+        };
+        self.linked(e)
+            .any(|other| cell(other).is_some_and(|(s, c)| c == col && s != subnet))
     }
 
     pub(super) fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {
