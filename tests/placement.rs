@@ -525,3 +525,31 @@ fn a_chain_over_a_fan_out_behind_other_tiers_stands_over_its_middle() {
         );
     }
 }
+
+#[test]
+fn in_a_rightward_diagram_a_node_linked_to_the_far_end_stands_in_a_row_over_it() {
+    let text = spec("tests/cases/valid/pipeline-right.toml");
+    let at = boxes(&text);
+    let (analyst, curated, cloud) = (at("analyst"), at("curated"), at("aws-cloud"));
+    let (web, ingest) = (at("web"), at("ingest"));
+    assert!(
+        analyst.bottom() < cloud.y || analyst.y > cloud.bottom(),
+        "analyst {analyst:?} not above or below the cloud {cloud:?}"
+    );
+    assert!(
+        (analyst.cx() - curated.cx()).abs() < 0.5,
+        "analyst at {} not over the curated tables at {}",
+        analyst.cx(),
+        curated.cx()
+    );
+    // The apps, linked to the pipeline's start, still come before it.
+    assert!(web.right() < cloud.x && web.cx() < ingest.cx());
+    let d = archdraw::compile(&text).expect("compiles");
+    let q = d
+        .routes
+        .links
+        .iter()
+        .find(|r| d.model.get(d.model.links[r.link].from).id == "analyst")
+        .expect("the query link");
+    assert_eq!(bends(&q.points), 0, "{:?}", q.points);
+}

@@ -52,7 +52,14 @@ impl Ctx<'_> {
         size: &mut [(f32, f32)],
     ) -> Option<Columns> {
         let n = items.len();
-        if self.m.direction != Direction::Down || n < 2 {
+        if n < 2 {
+            return None;
+        }
+        // In a rightward diagram the columns are rows above and below the big item, and only
+        // for what links to its far end (an analyst querying the last table of a pipeline):
+        // a source linked to its start stays before it in the flow, where it reads first.
+        let across = self.m.direction != Direction::Down;
+        if across && self.downward(self.m.get(items[0]).parent) {
             return None;
         }
         // 1. The big item: the largest group, far bigger than every icon node.
@@ -122,6 +129,9 @@ impl Ctx<'_> {
         let mut on_border = vec![false; comps.len()];
         let mut fanned = vec![false; comps.len()];
         let mut left_only = vec![false; comps.len()];
+        // Rightward: whether every direct link of the component lands where a row beats
+        // the flow (a source's target in the far half of the big item, a sink's in the near).
+        let mut far = vec![true; comps.len()];
         let mut target: Vec<Option<EntId>> = vec![None; n];
         for (k, &(a, b, oa, ob)) in edges.iter().enumerate() {
             let (c, inside_cross, inside_main) = if cand[a] && b == big {
@@ -142,8 +152,16 @@ impl Ctx<'_> {
             }
             target[c] = Some(inner);
             // A node inside with its label on its right is reached from the left only.
-            if matches!(self.m.get(inner).kind, EntKind::Node { .. }) {
+            let label_right = self.frames[inner.index()]
+                .label
+                .as_ref()
+                .is_some_and(|l| l.rect.x >= self.frames[inner.index()].body.right() - 1.0);
+            if matches!(self.m.get(inner).kind, EntKind::Node { .. }) && (!across || label_right) {
                 left_only[comp[c]] = true;
+            }
+            let source = b == big;
+            if (inside_main > size[big].1 / 2.0) != source {
+                far[comp[c]] = false;
             }
             lean[comp[c]] += inside_cross - mid;
             direct[comp[c]] += 1;
@@ -154,6 +172,7 @@ impl Ctx<'_> {
             .into_iter()
             .enumerate()
             .filter(|(id, _)| direct[*id] > 0 && !on_border[*id] && !fanned[*id])
+            .filter(|(id, _)| !across || far[*id])
             .map(|(id, c)| (c, lean[id] / direct[id] as f32, left_only[id]))
             .filter(|(_, lean, left_only)| !(*left_only && *lean > 0.0))
             .map(|(c, lean, left_only)| (c, if left_only { -size[big].0 } else { lean }))
@@ -194,13 +213,16 @@ impl Ctx<'_> {
                 .count();
             // A node linked to something outside the flow keeps its outer side free for
             // that link: its label goes below.
-            self.frames[e.index()] = if outside[i] > 0 {
+            self.frames[e.index()] = if across {
+                // Rows: links leave down (or up) into the big item; the label on the right.
+                label_outside(label, false)
+            } else if outside[i] > 0 {
                 label_below(label)
             } else {
                 label_outside(label, on_left)
             };
             let f = &self.frames[e.index()];
-            size[i] = (f.w, f.h);
+            size[i] = if across { (f.h, f.w) } else { (f.w, f.h) };
         }
         // A link to something outside the flow (users above the cloud) comes in from the
         // column's top: it pulls its item up as much as one link inside pulls it down.
