@@ -12,12 +12,14 @@
 //! 3. [`search`]: per link, A* over (grid point, heading) with a bend penalty, from the ports
 //!    of the source to those of the target, guided by [`heuristic`]'s lower bound (distance
 //!    and turns to each side of the target that has ports).
-//! 4. [`simplify`]: polylines without collinear points or sub-pixel jogs.
+//! 4. [`simplify`]: polylines without collinear points or sub-pixel jogs; [`ends`]: ports
+//!    of links leaving one side swapped where their order makes them cross by the box.
 //! 5. [`nudge`]: every segment moved across its channel: centred between frames, clear of
 //!    nodes, parallel links spread evenly, twins drawn apart.
 //! 6. [`labels`]: each label on its link's longest free stretch, clear of boxes, labels and
 //!    links.
 
+mod ends;
 mod grid;
 mod heuristic;
 mod labels;
@@ -92,6 +94,7 @@ pub fn route_timed(m: &Model, l: &Layout, text: &dyn Measure) -> (Routes, StepTi
     let parallel = m.links.len() >= search::PARALLEL_MIN_LINKS
         && std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
     let mut points = search::route_all(m, l, &grid, parallel);
+    ends::untangle(m, l, &mut points);
     let t2 = std::time::Instant::now();
     nudge::nudge(m, l, &mut points);
     let t3 = std::time::Instant::now();

@@ -224,10 +224,11 @@ fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
     out
 }
 
-/// Links of one fan-out or fan-in, which may run on one trunk (quality.md: parallel overlap).
+/// Links of one fan-out or fan-in, which may run on one trunk (quality.md: parallel overlap),
+/// when they are drawn alike: a dashed line on a solid one would read as neither.
 fn share_end(m: &Model, a: usize, b: usize) -> bool {
     let (x, y) = (&m.links[a], &m.links[b]);
-    x.from == y.from || x.to == y.to
+    (x.from == y.from || x.to == y.to) && x.style == y.style
 }
 
 fn twins(m: &Model, a: usize, b: usize) -> bool {

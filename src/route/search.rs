@@ -199,14 +199,19 @@ struct EdgeUsers {
 }
 
 /// An edge's newest user, and what all its users have in common: `mask` bit 0 when every
-/// one starts at `from`, bit 1 when every one ends at `to` (the first user's ends).
+/// one starts at `from`, bit 1 when every one ends at `to` (the first user's ends); both
+/// clear once users of different line styles share the edge.
 #[derive(Clone, Copy)]
 struct Head {
     newest: u32,
     from: EntId,
     to: EntId,
+    style: crate::spec::LineStyle,
     mask: u8,
 }
+
+/// The ends and line style of a link, as the edge users compare them.
+type Ends = (EntId, EntId, crate::spec::LineStyle);
 
 /// The links on each grid edge, and those on a parallel edge closer than [`GAP`].
 struct Used {
@@ -248,13 +253,16 @@ impl EdgeUsers {
         })
         .map(|i| self.links[i as usize].0 as usize)
     }
-    fn add(&mut self, e: usize, link: usize, from: EntId, to: EntId) {
+    fn add(&mut self, e: usize, link: usize, (from, to, style): Ends) {
         self.bits[e / 64] |= 1 << (e % 64);
         let at = self.links.len() as u32;
         let next = match self.head.entry(e) {
             std::collections::hash_map::Entry::Occupied(mut o) => {
                 let h = o.get_mut();
                 h.mask &= (h.from == from) as u8 | ((h.to == to) as u8) << 1;
+                if h.style != style {
+                    h.mask = 0;
+                }
                 std::mem::replace(&mut h.newest, at)
             }
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -262,6 +270,7 @@ impl EdgeUsers {
                     newest: at,
                     from,
                     to,
+                    style,
                     mask: 3,
                 });
                 u32::MAX
@@ -280,7 +289,10 @@ impl EdgeUsers {
         if let (Some(h), false) = (self.head.get(&e), twins) {
             // Every user starts (or ends) where `k` does: each shares that end with `k`,
             // and only a twin of `k` would share the other too.
-            if (h.mask & 1 != 0 && h.from == link.from) || (h.mask & 2 != 0 && h.to == link.to) {
+            if h.style == link.style
+                && ((h.mask & 1 != 0 && h.from == link.from)
+                    || (h.mask & 2 != 0 && h.to == link.to))
+            {
                 return false;
             }
         }
@@ -398,10 +410,10 @@ impl<'a> Router<'a> {
         let link = &self.m.links[k];
         for w in path.windows(2) {
             if let Some(e) = self.edge_between(w[0], w[1]) {
-                used.on.add(e, k, link.from, link.to);
+                used.on.add(e, k, (link.from, link.to, link.style));
             }
             for e in self.grid.parallel_near(w[0], w[1]) {
-                used.near.add(e, k, link.from, link.to);
+                used.near.add(e, k, (link.from, link.to, link.style));
             }
         }
         let pts: Vec<Point> = path
@@ -427,12 +439,13 @@ impl<'a> Router<'a> {
         }
     }
 
-    /// Links of one fan-out or fan-in may share a trunk; two links with the same two ends
-    /// may not (they would read as one).
+    /// Links of one fan-out or fan-in drawn in the same line style may share a trunk; two
+    /// links with the same two ends may not (they would read as one), nor a dashed link and
+    /// a solid one.
     fn shares_end(&self, k: usize, other: usize) -> bool {
         let a = &self.m.links[k];
         let b = &self.m.links[other];
-        (a.from == b.from) != (a.to == b.to)
+        (a.from == b.from) != (a.to == b.to) && a.style == b.style
     }
 
     /// A* from `starts` to `goals` for link `k` (see [`Router::search`]). The search state
@@ -992,7 +1005,7 @@ mod tests {
         for e in 0..1usize << n {
             for (k, link) in d.model.links.iter().enumerate() {
                 if e >> k & 1 == 1 {
-                    users.add(e, k, link.from, link.to);
+                    users.add(e, k, (link.from, link.to, link.style));
                 }
             }
         }
