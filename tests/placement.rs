@@ -553,3 +553,61 @@ fn in_a_rightward_diagram_a_node_linked_to_the_far_end_stands_in_a_row_over_it()
         .expect("the query link");
     assert_eq!(bends(&q.points), 0, "{:?}", q.points);
 }
+
+#[test]
+fn a_dashed_and_a_solid_link_from_one_side_run_apart_without_crossing() {
+    // Enrich sends solid alerts and dashed metrics, both leaving its right side and turning
+    // down: they must not share a trunk (a dashed line on a solid one reads as neither) and
+    // their ports must nest (the one turning first nearest the way both turn), not cross.
+    let text = spec("tests/cases/valid/pipeline-right.toml");
+    let d = archdraw::compile(&text).expect("compiles");
+    let path = |to: &str| {
+        d.routes
+            .links
+            .iter()
+            .find(|r| {
+                let l = &d.model.links[r.link];
+                d.model.get(l.from).id == "enrich" && d.model.get(l.to).id == to
+            })
+            .expect("link")
+            .points
+            .clone()
+    };
+    let (alerts, dash) = (path("alerts"), path("dash"));
+    let segs = |p: &[archdraw::geom::Point]| p.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>();
+    for (a0, a1) in segs(&alerts) {
+        for (b0, b1) in segs(&dash) {
+            let (ah, bh) = (a0.1 == a1.1, b0.1 == b1.1);
+            if ah == bh {
+                // Parallel: not on one line over any stretch.
+                let (ca, cb) = if ah { (a0.1, b0.1) } else { (a0.0, b0.0) };
+                let span = |p: (f32, f32), q: (f32, f32)| {
+                    if ah {
+                        (p.0.min(q.0), p.0.max(q.0))
+                    } else {
+                        (p.1.min(q.1), p.1.max(q.1))
+                    }
+                };
+                let (s, t) = (span(a0, a1), span(b0, b1));
+                assert!(
+                    (ca - cb).abs() >= 1.0 || s.1.min(t.1) - s.0.max(t.0) <= 1.0,
+                    "alerts {alerts:?} and metrics {dash:?} share a line"
+                );
+            } else {
+                // Perpendicular: no proper crossing.
+                let (h0, h1, v0, v1) = if ah {
+                    (a0, a1, b0, b1)
+                } else {
+                    (b0, b1, a0, a1)
+                };
+                let x = v0.0;
+                let y = h0.1;
+                let inside = x > h0.0.min(h1.0) + 0.5
+                    && x < h0.0.max(h1.0) - 0.5
+                    && y > v0.1.min(v1.1) + 0.5
+                    && y < v0.1.max(v1.1) - 0.5;
+                assert!(!inside, "alerts {alerts:?} crosses metrics {dash:?}");
+            }
+        }
+    }
+}
