@@ -184,7 +184,7 @@ impl<T: Copy + Default> Stamps<T> {
 
 /// Cost of crossing the frame of the innermost group that holds both ends of a link (an
 /// excursion out of it and back costs twice this).
-const EXCURSION: f32 = 300.0;
+const EXCURSION: f32 = 1000.0;
 
 /// The links using each grid edge: one bit per edge says whether any does; the links of a
 /// used edge are a list threaded through one array (newest first), so an edge costs a map
