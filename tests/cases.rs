@@ -6,10 +6,14 @@
 //! - `<name>.svg`, `<name>.json`: golden outputs, required for every case under `valid/`.
 //! - Every case that compiles must have zero layout defects (quality.md), computed from its
 //!   own JSON export, and zero of the router's blemishes (border hugging, detour, excursion,
-//!   coincident links, grazing) nor of zone order.
+//!   coincident links, grazing) nor of zone order; and every link leaves its ends outward
+//!   (not along its own box's side).
 //!
 //! `ARCHDRAW_BLESS=1 cargo test --test cases` re-records the expectations; a missing
 //! expectation fails otherwise.
+
+#[path = "support/outward.rs"]
+mod outward;
 
 use archdraw::diag::SourceFile;
 use archdraw::quality::BlemishKind;
@@ -167,6 +171,11 @@ fn every_case_matches_its_expectations() {
             ));
         }
         failures.extend(checked_blemishes(case, &report));
+        failures.extend(
+            outward::along_own_side(&diagram)
+                .into_iter()
+                .map(|f| format!("{}: {f}", case.display())),
+        );
         if area == "valid" {
             let svg = diagram.render(Format::Svg, 1.0).expect("svg");
             failures.extend(expect(&case.with_extension("svg"), &svg));

@@ -2,6 +2,9 @@
 //! overlays and links, built at random (proptest) and checked for zero layout defects
 //! (quality.md) on every one.
 
+#[path = "support/outward.rs"]
+mod outward;
+
 use archdraw::Format;
 use proptest::prelude::*;
 
@@ -212,20 +215,8 @@ proptest! {
         // Every link leaves its ends outward: the middle of its first and last segments lies
         // outside the box it ends at, never on its border (sliding along its own box's side,
         // a link leaves from a corner).
-        for (l, r) in d.model.links.iter().zip(&d.routes.links) {
-            let p = &r.points;
-            for (end, a, b) in [(l.from, p[0], p[1]), (l.to, p[p.len() - 1], p[p.len() - 2])] {
-                let Some(bx) = d.layout.boxes[end.index()].as_ref() else {
-                    continue;
-                };
-                let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-                let r = bx.rect;
-                let outside = mx < r.x - 0.25
-                    || mx > r.right() + 0.25
-                    || my < r.y - 0.25
-                    || my > r.bottom() + 0.25;
-                prop_assert!(outside, "a link of {} runs along its side: {:?}\n{}", d.model.get(end).id, p, text);
-            }
+        for f in outward::along_own_side(&d) {
+            prop_assert!(false, "{}\n{}", f, text);
         }
         let json = d.render(Format::Json, 1.0).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();

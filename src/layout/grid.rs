@@ -288,7 +288,9 @@ impl Ctx<'_> {
         } else {
             0.0
         };
-        if lo + shift < PAD - 0.5 {
+        // A row that no longer fits between the paddings (its items spread to stand under
+        // their partners) stays centred as the flow packed it.
+        if lo + shift < PAD - 0.5 || hi + shift > w - PAD + 0.5 {
             return out;
         }
         for (p, &k) in order.iter().enumerate() {

@@ -36,6 +36,8 @@ use crate::spatial::RectIndex;
 
 /// The gap kept between parallel segments where the channel has room.
 pub const SEP: f32 = 12.0;
+/// The least length nudging leaves a link's end segment (its stub out of the box).
+const STUB: f32 = 6.0;
 /// Clearance kept from frame lines (groups, zone columns, overlays).
 const FRAME_CLEAR: f32 = super::CLEAR;
 /// Clearance kept from nodes and their labels.
@@ -386,12 +388,22 @@ fn nudge_axis(
                 (true, false) => ([across(pts[i + 2], vertical), 0.0], 1),
                 (true, true) => ([0.0; 2], 0),
             };
+            // Whether each far end is a port (the neighbour is a link's end segment): the
+            // segment keeps a stub's length from it, so the link still leaves its box
+            // outward rather than along its side (never closer than it already is).
+            let port_end = match (first, last) {
+                (false, false) => [i == 1, i + 2 == n - 1],
+                (false, true) => [i == 1, false],
+                (true, false) => [i + 2 == n - 1, false],
+                (true, true) => [false; 2],
+            };
             let far = &far.0[..far.1];
-            for &f in far {
+            for (&f, &port) in far.iter().zip(&port_end) {
+                let stub = if port { STUB.min((pos - f).abs()) } else { 0.0 };
                 if f < pos {
-                    hlo = hlo.max(f);
+                    hlo = hlo.max(f + stub);
                 } else {
-                    hhi = hhi.min(f);
+                    hhi = hhi.min(f - stub);
                 }
             }
             // A neighbour grows away from its far end as the segment moves: not alongside
