@@ -142,8 +142,90 @@ impl Ctx<'_> {
                     && !matches!(ch.kind, EntKind::ZoneColumn { .. })
             })
             .collect();
-        v.sort_by_key(|c| matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }));
+        let template = self.template_kinds(e);
+        v.sort_by_key(|c| {
+            let kind = &self.m.get(*c).kind_name;
+            (
+                matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }),
+                template
+                    .iter()
+                    .position(|k| k == kind)
+                    .unwrap_or(template.len()),
+            )
+        });
         v
+    }
+
+    /// For a subnet in a zone column other than the first: the kinds of the things in the
+    /// corresponding subnet of the first column (same tier, same place among that tier's
+    /// subnets), in the order they were laid out there, so that every zone shows alike
+    /// things in the same order whatever order the file lists them in (quality.md: zone
+    /// order). Empty when there is no such subnet or it is not laid out yet.
+    fn template_kinds(&self, e: EntId) -> Vec<String> {
+        let m = self.m;
+        let EntKind::Subnet { tier, .. } = m.get(e).kind else {
+            return Vec::new();
+        };
+        let Some(col) = m
+            .get(e)
+            .parent
+            .filter(|p| matches!(m.get(*p).kind, EntKind::ZoneColumn { .. }))
+        else {
+            return Vec::new();
+        };
+        let Some(vpc) = m.get(col).parent else {
+            return Vec::new();
+        };
+        let Some(&first) = m
+            .get(vpc)
+            .children
+            .iter()
+            .find(|c| matches!(m.get(**c).kind, EntKind::ZoneColumn { .. }))
+        else {
+            return Vec::new();
+        };
+        if first == col {
+            return Vec::new();
+        }
+        let same_tier = |c: EntId| {
+            let mut v: Vec<EntId> = m
+                .get(c)
+                .children
+                .iter()
+                .copied()
+                .filter(|s| matches!(m.get(*s).kind, EntKind::Subnet { tier: t, .. } if t == tier))
+                .collect();
+            v.sort_by_key(|s| m.get(*s).span.map_or(0, |x| x.start));
+            v
+        };
+        let Some(k) = same_tier(col).iter().position(|&s| s == e) else {
+            return Vec::new();
+        };
+        let Some(&twin) = same_tier(first).get(k) else {
+            return Vec::new();
+        };
+        if !self.laid[twin.index()] {
+            return Vec::new();
+        }
+        let mut kids: Vec<EntId> = m
+            .get(twin)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| !m.get(*c).is_overlay() && matches!(self.placement(*c), Placement::Inside))
+            .collect();
+        kids.sort_by(|a, b| {
+            let (pa, pb) = (self.rel[a.index()], self.rel[b.index()]);
+            pa.1.total_cmp(&pb.1).then(pa.0.total_cmp(&pb.0))
+        });
+        let mut kinds: Vec<String> = Vec::new();
+        for c in kids {
+            let k = &m.get(c).kind_name;
+            if !kinds.contains(k) {
+                kinds.push(k.clone());
+            }
+        }
+        kinds
     }
 
     /// Widens a laid-out group to `w` × `h`, keeping its content centred horizontally.
