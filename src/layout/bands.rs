@@ -174,7 +174,9 @@ impl Ctx<'_> {
                     .map(|c| self.rel[c.index()].1)
                     .fold(f32::INFINITY, f32::min);
                 if top.is_finite() {
-                    by = sub_top + top;
+                    // 12 px into the channel under the subnet titles, so 24 px stay between
+                    // the band and its targets: room for a link that cannot run straight.
+                    by = sub_top + top - 12.0;
                     for s in subs {
                         for c in self.inside_children(*s) {
                             self.rel[c.index()].1 += BAND_H;

@@ -27,8 +27,9 @@ struct End {
     pos: f32,
     /// Where the segment after the first turn goes (along the side's axis).
     next_to: f32,
-    /// The order this end wants along the side (see the module comment).
-    key: (i8, f32),
+    /// The order this end wants along the side (see the module comment); `None` for an end
+    /// that runs on straight (it stays, and nothing is swapped across it).
+    key: Option<(i8, f32)>,
 }
 
 fn coord(p: Point, y: bool) -> f32 {
@@ -39,37 +40,47 @@ fn coord(p: Point, y: bool) -> f32 {
     }
 }
 
-/// The end of path `pts` at its start (or its end), if it leaves its box and turns.
+/// The end of path `pts` at its start (or its end), with the order it wants along its
+/// box's side when it turns (`key`), none when it runs on straight.
 fn end_of(m: &Model, link: usize, pts: &[Point], start: bool) -> Option<End> {
     let n = pts.len();
-    if n < 3 {
+    if n < 2 {
         return None;
     }
-    let (p0, p1, p2) = if start {
-        (pts[0], pts[1], pts[2])
+    let (p0, p1) = if start {
+        (pts[0], pts[1])
     } else {
-        (pts[n - 1], pts[n - 2], pts[n - 3])
+        (pts[n - 1], pts[n - 2])
     };
     // A first segment along x leaves a left or right side (ports differ in y).
     let along_y = (p0.1 - p1.1).abs() < 0.01;
     let (o0, o1) = (coord(p0, !along_y), coord(p1, !along_y));
-    let (a1, a2) = (coord(p1, along_y), coord(p2, along_y));
-    if (o1 - o0).abs() < 0.5 || (a2 - a1).abs() < 0.5 {
+    if (o1 - o0).abs() < 0.5 {
         return None;
     }
     let l = &m.links[link];
-    let len = (o1 - o0).abs();
-    let turn = if a2 > a1 { 1 } else { -1 };
-    Some(End {
+    let mut end = End {
         link,
         start,
         ent: if start { l.from } else { l.to },
         out: if o1 > o0 { 1 } else { -1 },
         along_y,
         pos: coord(p0, along_y),
-        next_to: a2,
-        key: if turn < 0 { (-1, len) } else { (1, -len) },
-    })
+        next_to: 0.0,
+        key: None,
+    };
+    if n >= 3 {
+        let p2 = if start { pts[2] } else { pts[n - 3] };
+        let (a1, a2) = (coord(p1, along_y), coord(p2, along_y));
+        // A jog shorter than the gap between parallel links is no turn: such a link runs
+        // on nearly straight, and its place along the side is its far end's business.
+        if (a2 - a1).abs() >= super::nudge::SEP {
+            let len = (o1 - o0).abs();
+            end.next_to = a2;
+            end.key = Some(if a2 < a1 { (-1, len) } else { (1, -len) });
+        }
+    }
+    Some(end)
 }
 
 /// Swaps the ports of crossing pairs of ends (see the module comment).
@@ -119,7 +130,10 @@ fn untangle_side(m: &Model, l: &Layout, paths: &mut [Vec<Point>], side: &mut [En
         let mut swapped = false;
         for a in 0..n - 1 {
             let b = a + 1;
-            if side[a].key <= side[b].key || shared(side, a) || shared(side, b) {
+            let (Some(ka), Some(kb)) = (side[a].key, side[b].key) else {
+                continue;
+            };
+            if ka <= kb || shared(side, a) || shared(side, b) {
                 continue;
             }
             if try_swap(m, l, paths, &side[a], &side[b]) {
@@ -168,11 +182,21 @@ fn try_swap(m: &Model, l: &Layout, paths: &mut [Vec<Point>], a: &End, b: &End) -
             return false;
         }
     }
-    if a.link == b.link {
+    // Twins (the same two ends) keep the order the nudger gives them.
+    let (la, lb) = (&m.links[a.link], &m.links[b.link]);
+    let twins = (la.from == lb.from && la.to == lb.to) || (la.from == lb.to && la.to == lb.from);
+    if a.link == b.link || twins {
         return false;
     }
     let na = moved(&paths[a.link], a, b.pos);
     let nb = moved(&paths[b.link], b, a.pos);
+    // The two new paths must not share a line either.
+    if na.windows(2).any(|u| {
+        nb.windows(2)
+            .any(|v| collinear_overlap(u[0], u[1], v[0], v[1]))
+    }) {
+        return false;
+    }
     for (k, new, e) in [(a.link, &na, a), (b.link, &nb, b)] {
         let link = &m.links[k];
         let idx = port_points(new, e);
