@@ -132,7 +132,7 @@ pub fn check_spec(spec: &Spec, l: &Limits) -> Vec<Diagnostic> {
             "entities",
         ));
     }
-    let links: usize = spec.links.iter().map(|k| k.to.len()).sum();
+    let links: usize = spec.links.iter().map(|k| k.from.len() * k.to.len()).sum();
     if links > l.links {
         out.push(over(
             spec.links.get(l.links).map(|k| k.span),

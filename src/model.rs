@@ -1038,26 +1038,36 @@ impl Builder<'_> {
         }
         // 5. Links.
         for l in &spec.links {
-            let Some(from) = self.endpoint(&l.from) else {
-                continue;
-            };
-            for t in &l.to {
-                let Some(to) = self.endpoint(t) else { continue };
-                if to == from {
-                    self.diags.push(
-                        Diagnostic::error(t.span, format!("link from `{}` to itself", t.value))
-                            .with_hint("a link joins two different things"),
-                    );
-                    continue;
+            // One link per (source, target) pair: a fan-out, a fan-in, or both.
+            let froms: Vec<(EntId, &Sp<String>)> = l
+                .from
+                .iter()
+                .filter_map(|f| Some((self.endpoint(f)?, f)))
+                .collect();
+            let tos: Vec<(EntId, &Sp<String>)> =
+                l.to.iter()
+                    .filter_map(|t| Some((self.endpoint(t)?, t)))
+                    .collect();
+            for &(from, f) in &froms {
+                for &(to, t) in &tos {
+                    if to == from {
+                        self.diags.push(
+                            Diagnostic::error(t.span, format!("link from `{}` to itself", t.value))
+                                .with_hint("a link joins two different things"),
+                        );
+                        continue;
+                    }
+                    self.m.links.push(Link {
+                        from,
+                        to,
+                        label: l.label.as_ref().map(|x| x.value.clone()),
+                        style: l.style,
+                        arrow: l.arrow,
+                        // A fan-in's links point at their sources, a fan-out's at their
+                        // targets.
+                        span: if l.from.len() > 1 { f.span } else { t.span },
+                    });
                 }
-                self.m.links.push(Link {
-                    from,
-                    to,
-                    label: l.label.as_ref().map(|x| x.value.clone()),
-                    style: l.style,
-                    arrow: l.arrow,
-                    span: t.span,
-                });
             }
         }
     }
@@ -1278,5 +1288,42 @@ fn default_group_label(kind: &str, id: &str) -> String {
         "account" => "AWS account".into(),
         "data-center" => "Corporate data center".into(),
         _ => id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_on_both_ends_give_one_link_per_pair_in_order() {
+        let text = "[regions.r]\ncode = \"us-east-1\"\n\n\
+                    [nodes.a]\nkind = \"sqs\"\nin = \"r\"\n\n[nodes.b]\nkind = \"sqs\"\nin = \"r\"\n\n\
+                    [nodes.c]\nkind = \"lambda\"\nin = \"r\"\n\n[nodes.d]\nkind = \"lambda\"\nin = \"r\"\n\n\
+                    [[links]]\nfrom = [\"a\", \"b\"]\nto = [\"c\", \"d\"]\nlabel = \"poll\"\n\n\
+                    [[links]]\nfrom = [\"c\", \"d\"]\nto = \"a\"\n";
+        let (spec, diags) = crate::spec::parse(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (m, diags) = resolve(&spec);
+        assert!(diags.is_empty(), "{diags:?}");
+        let pairs: Vec<(&str, &str)> = m
+            .links
+            .iter()
+            .map(|l| (m.get(l.from).id.as_str(), m.get(l.to).id.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", "c"),
+                ("a", "d"),
+                ("b", "c"),
+                ("b", "d"),
+                ("c", "a"),
+                ("d", "a")
+            ]
+        );
+        assert!(m.links[..4]
+            .iter()
+            .all(|l| l.label.as_deref() == Some("poll")));
     }
 }

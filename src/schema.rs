@@ -172,8 +172,13 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "Members of an overlay drawn around things in different parents (instead of `in`).",
         ),
         ("groups", "label") => string("Title of the frame; default by kind, or the id."),
-        ("links", "from") => string("Id of the node or group the link starts at."),
-        ("links", "to") => string_or_array("Id(s) of the node(s) or group(s) it goes to; several make a fan-out."),
+        ("links", "from") => string_or_array(
+            "Id(s) of the node(s) or group(s) the link starts at; several make a fan-in.",
+        ),
+        ("links", "to") => string_or_array(
+            "Id(s) of the node(s) or group(s) it goes to; several make a fan-out (with several \
+             `from` too, one link per pair).",
+        ),
         ("links", "label") => string("Text on the link."),
         ("links", "style") => one_of(spec::LINE_STYLES, Some("solid"), "Line style."),
         ("links", "arrow") => one_of(spec::ARROWS, Some("forward"), "Where arrowheads are drawn."),

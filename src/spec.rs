@@ -219,7 +219,8 @@ pub struct GroupSpec {
 #[derive(Debug, Clone)]
 pub struct LinkSpec {
     pub span: Span,
-    pub from: Sp<String>,
+    /// One or more sources (`from = "a"` or a fan-in, `from = ["a", "b"]`).
+    pub from: Vec<Sp<String>>,
     pub to: Vec<Sp<String>>,
     pub label: Option<Sp<String>>,
     pub style: LineStyle,
@@ -863,7 +864,13 @@ impl Reader {
             let span = Span::from(item.span());
             let ctx = "[[links]]";
             self.check_keys(t, ctx, LINK_KEYS);
-            let from = self.req_str(t, "from", ctx, span);
+            let from = match Self::get(t, "from") {
+                Some(v) => self.str_list(v, "from"),
+                None => {
+                    self.missing("from", ctx, span);
+                    Vec::new()
+                }
+            };
             let to = match Self::get(t, "to") {
                 Some(v) => self.str_list(v, "to"),
                 None => {
@@ -871,6 +878,19 @@ impl Reader {
                     Vec::new()
                 }
             };
+            // An empty list draws nothing: say so rather than drop the link quietly.
+            for key in ["from", "to"] {
+                if let Some(v) = Self::get(t, key) {
+                    if matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()) {
+                        self.diags.push(
+                            Diagnostic::error(Span::from(v.span()), format!("`{key}` is empty"))
+                                .with_hint(format!(
+                                    "name at least one id, for example: {key} = [\"a\", \"b\"]"
+                                )),
+                        );
+                    }
+                }
+            }
             let label = self.opt_str(t, "label");
             let style = self
                 .choice(t, "style", LINE_STYLES)
@@ -878,17 +898,15 @@ impl Reader {
             let arrow = self
                 .choice(t, "arrow", ARROWS)
                 .map_or(Arrow::Forward, |s| s.value);
-            if let Some(from) = from {
-                if !to.is_empty() {
-                    out.push(LinkSpec {
-                        span,
-                        from,
-                        to,
-                        label,
-                        style,
-                        arrow,
-                    });
-                }
+            if !from.is_empty() && !to.is_empty() {
+                out.push(LinkSpec {
+                    span,
+                    from,
+                    to,
+                    label,
+                    style,
+                    arrow,
+                });
             }
         }
     }
