@@ -83,9 +83,37 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
+/// A spec of `n` functions and one queue: a fan-in (`from` the functions) or a fan-out.
+fn fan_spec(n: usize, fan_in: bool) -> String {
+    let mut t = String::from("[nodes.hub]\nkind = \"sqs\"\n\n");
+    for i in 0..n {
+        t.push_str(&format!("[nodes.f{i}]\nkind = \"lambda\"\n\n"));
+    }
+    let ids: Vec<String> = (0..n).map(|i| format!("\"f{i}\"")).collect();
+    let list = format!("[{}]", ids.join(", "));
+    if fan_in {
+        t.push_str(&format!("[[links]]\nfrom = {list}\nto = \"hub\"\n"));
+    } else {
+        t.push_str(&format!("[[links]]\nfrom = \"hub\"\nto = {list}\n"));
+    }
+    t
+}
+
+/// The whole pipeline on a fan of 1,000 links into (or out of) one node (issue #11: a
+/// 3,000-link fan-in under 3 s; docs/performance.md has the figures up to 3,000).
+fn fans(c: &mut Criterion) {
+    let mut g = c.benchmark_group("fan");
+    g.sample_size(10);
+    for (name, fan_in) in [("fan_in_1000", true), ("fan_out_1000", false)] {
+        let text = fan_spec(1000, fan_in);
+        g.bench_function(name, |b| b.iter(|| archdraw::compile(black_box(&text))));
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = stages
+    targets = stages, fans
 }
 criterion_main!(benches);
