@@ -40,6 +40,20 @@ fn bends(points: &[archdraw::geom::Point]) -> usize {
         .count()
 }
 
+/// The drawn points of the first link from `from` (to `to`, when given) in diagram `d`.
+fn path(d: &archdraw::Diagram, from: &str, to: Option<&str>) -> Vec<archdraw::geom::Point> {
+    d.routes
+        .links
+        .iter()
+        .find(|r| {
+            let l = &d.model.links[r.link];
+            d.model.get(l.from).id == from && to.is_none_or(|t| d.model.get(l.to).id == t)
+        })
+        .unwrap_or_else(|| panic!("no link from {from} to {to:?}"))
+        .points
+        .clone()
+}
+
 fn boxes(text: &str) -> impl Fn(&str) -> Rect {
     let d = archdraw::compile(text).expect("compiles");
     move |id: &str| {
@@ -302,13 +316,8 @@ fn linked_regions_stand_side_by_side_when_the_page_allows() {
     assert!(east.right() < west.x);
     // The replication runs straight across between the two databases.
     let d = archdraw::compile(&spec("tests/cases/valid/two-regions.toml")).expect("compiles");
-    let repl = d
-        .routes
-        .links
-        .iter()
-        .find(|r| d.model.get(d.model.links[r.link].from).id == "db-e")
-        .expect("replication");
-    assert_eq!(bends(&repl.points), 0, "{:?}", repl.points);
+    let repl = path(&d, "db-e", None);
+    assert_eq!(bends(&repl), 0, "{repl:?}");
 }
 
 #[test]
@@ -470,11 +479,8 @@ fn a_spoke_linked_out_of_the_cloud_goes_in_the_row_facing_that_link() {
         "shared services below the hub"
     );
     let d = archdraw::compile(&text).expect("compiles");
-    let mut routes = d.model.links.iter().zip(&d.routes.links);
-    let (_, r) = routes
-        .find(|(l, _)| d.model.get(l.from).id == "vgw")
-        .expect("vgw -> cgw");
-    assert_eq!(bends(&r.points), 0, "{:?}", r.points);
+    let vpn = path(&d, "vgw", None);
+    assert_eq!(bends(&vpn), 0, "{vpn:?}");
 }
 
 #[test]
@@ -495,8 +501,9 @@ fn a_gateway_goes_on_the_side_facing_where_its_partner_is_drawn() {
         "customer gateway {cgw:?} not under {vgw:?}"
     );
     let d = archdraw::compile(&text).expect("compiles");
-    for l in &d.routes.links[1..3] {
-        assert_eq!(bends(&l.points), 0, "{:?}", l.points);
+    for (from, to) in [("cgw", "vgw"), ("vgw", "cgw")] {
+        let p = path(&d, from, Some(to));
+        assert_eq!(bends(&p), 0, "{from} -> {to}: {p:?}");
     }
 }
 
@@ -545,13 +552,8 @@ fn in_a_rightward_diagram_a_node_linked_to_the_far_end_stands_in_a_row_over_it()
     // The apps, linked to the pipeline's start, still come before it.
     assert!(web.right() < cloud.x && web.cx() < ingest.cx());
     let d = archdraw::compile(&text).expect("compiles");
-    let q = d
-        .routes
-        .links
-        .iter()
-        .find(|r| d.model.get(d.model.links[r.link].from).id == "analyst")
-        .expect("the query link");
-    assert_eq!(bends(&q.points), 0, "{:?}", q.points);
+    let q = path(&d, "analyst", None);
+    assert_eq!(bends(&q), 0, "{q:?}");
 }
 
 #[test]
@@ -561,19 +563,10 @@ fn a_dashed_and_a_solid_link_from_one_side_run_apart_without_crossing() {
     // their ports must nest (the one turning first nearest the way both turn), not cross.
     let text = spec("tests/cases/valid/pipeline-right.toml");
     let d = archdraw::compile(&text).expect("compiles");
-    let path = |to: &str| {
-        d.routes
-            .links
-            .iter()
-            .find(|r| {
-                let l = &d.model.links[r.link];
-                d.model.get(l.from).id == "enrich" && d.model.get(l.to).id == to
-            })
-            .expect("link")
-            .points
-            .clone()
-    };
-    let (alerts, dash) = (path("alerts"), path("dash"));
+    let (alerts, dash) = (
+        path(&d, "enrich", Some("alerts")),
+        path(&d, "enrich", Some("dash")),
+    );
     let segs = |p: &[archdraw::geom::Point]| p.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>();
     for (a0, a1) in segs(&alerts) {
         for (b0, b1) in segs(&dash) {

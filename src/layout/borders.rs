@@ -229,8 +229,15 @@ impl Ctx<'_> {
         let item = std::iter::once(o)
             .chain(m.ancestors(o))
             .find(|a| m.get(*a).parent == c)?;
+        // The links that flow sees: those between different children of `c`.
         let mut net = 0i32;
-        for l in &m.links {
+        for l in self
+            .links_under
+            .get(&c)
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .map(|&k| &m.links[k])
+        {
             let (a, b) = (self.link_end(l.from), self.link_end(l.to));
             if m.is_within(a, vpc) && m.is_within(b, item) {
                 net += 1;

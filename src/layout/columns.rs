@@ -152,11 +152,9 @@ impl Ctx<'_> {
             }
             target[c] = Some(inner);
             // A node inside with its label on its right is reached from the left only.
-            let label_right = self.frames[inner.index()]
-                .label
-                .as_ref()
-                .is_some_and(|l| l.rect.x >= self.frames[inner.index()].body.right() - 1.0);
-            if matches!(self.m.get(inner).kind, EntKind::Node { .. }) && (!across || label_right) {
+            if matches!(self.m.get(inner).kind, EntKind::Node { .. })
+                && (!across || self.label_on_right(inner))
+            {
                 left_only[comp[c]] = true;
             }
             let source = b == big;

@@ -338,12 +338,8 @@ impl Ctx<'_> {
         // Items that are icon nodes with their label on the right.
         let label_right: Vec<bool> = items
             .iter()
-            .map(|it| {
-                let f = &self.frames[it.index()];
-                matches!(self.m.get(*it).kind, EntKind::Node { .. })
-                    && f.label
-                        .as_ref()
-                        .is_some_and(|l| l.rect.x >= f.body.right() - 1.0)
+            .map(|&it| {
+                matches!(self.m.get(it).kind, EntKind::Node { .. }) && self.label_on_right(it)
             })
             .collect();
         // Per edge: whether a straight line between its ends could run along the flow, no
@@ -443,17 +439,14 @@ impl Ctx<'_> {
                         // give each two.
                         if down && label_right[i] {
                             // Ends that no straight line can reach (each behind another
-                            // tier row of its zone column): stand over their middle.
+                            // tier row of its zone column): stand over their middle; else
+                            // only the ends a straight line can reach count.
                             let centre = |v: &mut Vec<Pull>| {
-                                if v.len() > 1 && !v.iter().any(|p| p.clear) {
-                                    let c = v.iter().map(|p| p.want).sum::<f32>() / v.len() as f32;
-                                    v.iter_mut().for_each(|p| p.want = c);
-                                    return true;
-                                }
-                                if v.iter().any(|p| p.clear) {
+                                let centred = to_middle(v, |_| true);
+                                if !centred && v.iter().any(|p| p.clear) {
                                     v.retain(|p| p.clear);
                                 }
-                                false
+                                centred
                             };
                             let above_centred = centre(&mut above);
                             let below_centred = centre(&mut below);
@@ -521,15 +514,7 @@ impl Ctx<'_> {
                                 // carry (each end behind another tier row): their middle.
                                 let others: Vec<usize> = above.iter().map(|q| q.other).collect();
                                 for o in others {
-                                    let mine: Vec<usize> =
-                                        (0..above.len()).filter(|&u| above[u].other == o).collect();
-                                    if mine.len() > 1 && mine.iter().all(|&u| !above[u].clear) {
-                                        let c = mine.iter().map(|&u| above[u].want).sum::<f32>()
-                                            / mine.len() as f32;
-                                        for &u in &mine {
-                                            above[u].want = c;
-                                        }
-                                    }
+                                    to_middle(&mut above, |q| q.other == o);
                                 }
                                 let snapshot = above.clone();
                                 above.retain(|q| {
@@ -761,6 +746,26 @@ struct Pull {
     clear: bool,
 }
 
+/// Moves the pulls `of` selects to their mean when there are several and no straight line
+/// can carry any of them (see [`Pull::clear`]); returns whether it did.
+fn to_middle(pulls: &mut [Pull], of: impl Fn(&Pull) -> bool) -> bool {
+    let (mut sum, mut n) = (0.0f32, 0usize);
+    for p in pulls.iter().filter(|p| of(p)) {
+        if p.clear {
+            return false;
+        }
+        sum += p.want;
+        n += 1;
+    }
+    if n < 2 {
+        return false;
+    }
+    for p in pulls.iter_mut().filter(|p| of(p)) {
+        p.want = sum / n as f32;
+    }
+    true
+}
+
 impl Pull {
     /// Orders pulls by where their neighbours' ends lie along the flow: rank, then anchor.
     fn nearer(&self, other: &Pull) -> std::cmp::Ordering {
@@ -885,13 +890,13 @@ pub(super) fn ranks(n: usize, edges: &[(usize, usize, f32, f32)]) -> Vec<usize> 
     rank
 }
 
-/// Places items of the given sizes in order along a line, as close as possible (weighted least
-/// squares) to their desired starts, with at least `gap` between neighbours: isotonic
-/// regression by pool-adjacent-violators on `desired - prefix`.
 /// The most items a wrapped rank may have for its rows to be staggered (see step 4a of
 /// [`Ctx::flow`]).
 const STAGGER_MAX: usize = 64;
 
+/// Places items of the given sizes in order along a line, as close as possible (weighted least
+/// squares) to their desired starts, with at least `gap` between neighbours: isotonic
+/// regression by pool-adjacent-violators on `desired - prefix`.
 pub(super) fn isotonic_place(desired: &[(f32, f32)], sizes: &[f32], gap: f32) -> Vec<f32> {
     let n = desired.len();
     let mut prefix = vec![0.0f32; n];

@@ -10,7 +10,22 @@ use super::*;
 impl Ctx<'_> {
     /// A generic group: header, then its children in layers.
     pub(super) fn group_frame(&mut self, e: EntId) -> Frame {
-        let children: Vec<EntId> = self.inside_children(e);
+        let mut children: Vec<EntId> = self.inside_children(e);
+        // The flow starts from the order of kinds of the corresponding subnet in the first
+        // zone column, so every zone shows alike things alike (route tables stay last).
+        let template = self.template_kinds(e);
+        if !template.is_empty() {
+            children.sort_by_key(|c| {
+                let ent = self.m.get(*c);
+                (
+                    matches!(ent.kind, EntKind::RouteTable { .. }),
+                    template
+                        .iter()
+                        .position(|k| *k == ent.kind_name)
+                        .unwrap_or(template.len()),
+                )
+            });
+        }
         for &c in &children {
             self.lay(c);
         }
@@ -142,17 +157,7 @@ impl Ctx<'_> {
                     && !matches!(ch.kind, EntKind::ZoneColumn { .. })
             })
             .collect();
-        let template = self.template_kinds(e);
-        v.sort_by_key(|c| {
-            let kind = &self.m.get(*c).kind_name;
-            (
-                matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }),
-                template
-                    .iter()
-                    .position(|k| k == kind)
-                    .unwrap_or(template.len()),
-            )
-        });
+        v.sort_by_key(|c| matches!(self.m.get(*c).kind, EntKind::RouteTable { .. }));
         v
     }
 

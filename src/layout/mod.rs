@@ -387,6 +387,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether laid-out `e` has its label on the right of its icon (not below it).
+    fn label_on_right(&self, e: EntId) -> bool {
+        let f = &self.frames[e.index()];
+        f.label
+            .as_ref()
+            .is_some_and(|l| l.rect.x >= f.body.right() - 1.0)
+    }
+
     /// Whether `x` is a zone column or lies inside one.
     fn in_zone_column(&self, x: EntId) -> bool {
         std::iter::once(x)

@@ -97,42 +97,40 @@ impl Ctx<'_> {
         others.len() >= HUB_LINKS
     }
 
+    /// The cell of the VPC grid that `x` sits directly in: its subnet, that subnet's tier
+    /// and its zone column; `None` for anything not directly in a zone column's subnet.
+    fn grid_cell(&self, x: EntId) -> Option<(EntId, crate::spec::Tier, EntId)> {
+        let s = self.m.get(x).parent?;
+        let EntKind::Subnet { tier, .. } = self.m.get(s).kind else {
+            return None;
+        };
+        let col = self.m.get(s).parent?;
+        matches!(self.m.get(col).kind, EntKind::ZoneColumn { .. }).then_some((s, tier, col))
+    }
+
     /// Whether `e`, in a subnet of a VPC's zone column, is linked with a node in a subnet of
     /// the same tier in another zone column (of that VPC, or of another: a replica in a
     /// second region).
     fn has_peer(&self, e: EntId) -> bool {
-        let row = |x: EntId| {
-            let s = self.m.get(x).parent?;
-            let EntKind::Subnet { tier, .. } = self.m.get(s).kind else {
-                return None;
-            };
-            let col = self.m.get(s).parent?;
-            matches!(self.m.get(col).kind, EntKind::ZoneColumn { .. }).then_some((tier, col))
-        };
-        let Some((tier, col)) = row(e) else {
+        let Some((_, tier, col)) = self.grid_cell(e) else {
             return false;
         };
-        self.linked(e)
-            .any(|other| row(other).is_some_and(|(t, c)| t == tier && c != col))
+        self.linked(e).any(|o| {
+            self.grid_cell(o)
+                .is_some_and(|(_, t, c)| t == tier && c != col)
+        })
     }
 
     /// Whether `e`, in a subnet of a VPC's zone column, is linked with a node in another
     /// subnet of the same zone column (a function and the database in the tier below it).
     fn has_stacked_partner(&self, e: EntId) -> bool {
-        let m = self.m;
-        let cell = |x: EntId| {
-            let s = m.get(x).parent?;
-            let EntKind::Subnet { .. } = m.get(s).kind else {
-                return None;
-            };
-            let col = m.get(s).parent?;
-            matches!(m.get(col).kind, EntKind::ZoneColumn { .. }).then_some((s, col))
-        };
-        let Some((subnet, col)) = cell(e) else {
+        let Some((subnet, _, col)) = self.grid_cell(e) else {
             return false;
         };
-        self.linked(e)
-            .any(|other| cell(other).is_some_and(|(s, c)| c == col && s != subnet))
+        self.linked(e).any(|o| {
+            self.grid_cell(o)
+                .is_some_and(|(s, _, c)| c == col && s != subnet)
+        })
     }
 
     pub(super) fn route_table_frame(&self, title: &str, rows: &[(String, String)]) -> Frame {

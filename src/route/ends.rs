@@ -183,9 +183,7 @@ fn try_swap(m: &Model, l: &Layout, paths: &mut [Vec<Point>], a: &End, b: &End) -
         }
     }
     // Twins (the same two ends) keep the order the nudger gives them.
-    let (la, lb) = (&m.links[a.link], &m.links[b.link]);
-    let twins = (la.from == lb.from && la.to == lb.to) || (la.from == lb.to && la.to == lb.from);
-    if a.link == b.link || twins {
+    if a.link == b.link || super::nudge::twins(m, a.link, b.link) {
         return false;
     }
     let na = moved(&paths[a.link], a, b.pos);
@@ -199,14 +197,10 @@ fn try_swap(m: &Model, l: &Layout, paths: &mut [Vec<Point>], a: &End, b: &End) -
     }
     for (k, new, e) in [(a.link, &na, a), (b.link, &nb, b)] {
         let link = &m.links[k];
-        let idx = port_points(new, e);
         // The two segments that moved: the port's and the one after its turn.
-        let segs = if e.start {
-            [(new[idx[0]], new[idx[1]]), (new[1], new[2])]
-        } else {
-            let n = new.len();
-            [(new[n - 2], new[n - 1]), (new[n - 3], new[n - 2])]
-        };
+        let [i0, i1] = port_points(new, e);
+        let i2 = if e.start { 2 } else { new.len() - 3 };
+        let segs = [(new[i0], new[i1]), (new[i1], new[i2])];
         for (p, q) in segs {
             if hits_node(m, l, p, q, link.from, link.to) {
                 return false;
@@ -277,29 +271,15 @@ fn hits_node(m: &Model, l: &Layout, p: Point, q: Point, from: EntId, to: EntId) 
 /// Whether two axis-parallel segments lie on one line (within 1 px) and share more than a
 /// pixel of it.
 fn collinear_overlap(p: Point, q: Point, r: Point, s: Point) -> bool {
-    let h1 = (p.1 - q.1).abs() < 0.01;
-    let h2 = (r.1 - s.1).abs() < 0.01;
-    if h1 != h2 {
+    // Horizontal segments run along x and sit at a y; vertical ones the other way round.
+    let h = (p.1 - q.1).abs() < 0.01;
+    if h != ((r.1 - s.1).abs() < 0.01) {
         return false;
     }
-    let (c1, c2, a0, a1, b0, b1) = if h1 {
-        (
-            p.1,
-            r.1,
-            p.0.min(q.0),
-            p.0.max(q.0),
-            r.0.min(s.0),
-            r.0.max(s.0),
-        )
-    } else {
-        (
-            p.0,
-            r.0,
-            p.1.min(q.1),
-            p.1.max(q.1),
-            r.1.min(s.1),
-            r.1.max(s.1),
-        )
+    let span = |a: Point, b: Point| {
+        let (u, v) = (coord(a, !h), coord(b, !h));
+        (u.min(v), u.max(v))
     };
-    (c1 - c2).abs() < 1.0 && a1.min(b1) - a0.max(b0) > 1.0
+    let ((a0, a1), (b0, b1)) = (span(p, q), span(r, s));
+    (coord(p, h) - coord(r, h)).abs() < 1.0 && a1.min(b1) - a0.max(b0) > 1.0
 }

@@ -233,7 +233,8 @@ fn share_end(m: &Model, a: usize, b: usize) -> bool {
     (x.from == y.from || x.to == y.to) && x.style == y.style
 }
 
-fn twins(m: &Model, a: usize, b: usize) -> bool {
+/// Links with the same two ends, either way round.
+pub(super) fn twins(m: &Model, a: usize, b: usize) -> bool {
     let (x, y) = (&m.links[a], &m.links[b]);
     (x.from == y.from && x.to == y.to) || (x.from == y.to && x.to == y.from)
 }
