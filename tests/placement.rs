@@ -604,3 +604,36 @@ fn a_dashed_and_a_solid_link_from_one_side_run_apart_without_crossing() {
         }
     }
 }
+
+#[test]
+fn a_member_linked_only_out_of_its_group_stands_in_the_last_row() {
+    // The log shipper talks only to the log group below the VPC: it stands in the task's
+    // last row beside the worker, not up beside the proxy.
+    let at = boxes(&spec("tests/cases/valid/sidecar-in-last-row.toml"));
+    let (shipper, app, proxy) = (at("shipper"), at("app"), at("proxy"));
+    assert!(
+        (shipper.cy() - app.cy()).abs() < 0.5,
+        "shipper {shipper:?} is not in the row of the worker {app:?}"
+    );
+    assert!(
+        shipper.y > proxy.bottom(),
+        "shipper {shipper:?} beside the proxy {proxy:?}"
+    );
+}
+
+#[test]
+fn icons_of_a_side_column_stand_in_one_line_whatever_their_label() {
+    // The source repository has its label below (its link from the developer comes in from
+    // the outer side); build and registry have theirs on the outer side. Their icons still
+    // line up.
+    let at = boxes(&spec("tests/cases/valid/sidecar-in-last-row.toml"));
+    let x = at("build").right();
+    for id in ["source", "registry"] {
+        assert!(
+            (at(id).right() - x).abs() < 0.5,
+            "{id} at {:?} is out of the column line {x}",
+            at(id)
+        );
+    }
+    assert!(x < at("main").x, "the column is not left of the VPC");
+}

@@ -282,15 +282,30 @@ impl Ctx<'_> {
             let mut mains = isotonic_place(&desired, &sizes, STACK_GAP);
             let lift = (-mains[0]).max(0.0);
             mains.iter_mut().for_each(|m| *m += lift);
-            let width = col.iter().map(|&i| size[i].0).fold(0.0, f32::max);
-            let x0 = if side {
-                -COLUMN_GAP - width
-            } else {
-                size[big].0 + COLUMN_GAP
+            // Icons in one line (an icon with its label below is as far in as one with its
+            // label on the outer side), on the side facing the big item: the cross offsets of
+            // each icon's start and end in its item.
+            let icon = |i: usize| {
+                let b = self.frames[items[i].index()].body;
+                if across {
+                    (b.y, b.bottom())
+                } else {
+                    (b.x, b.right())
+                }
             };
             for (k, &i) in col.iter().enumerate() {
-                // Icons in one line, on the side facing the big item.
-                let cx = if side { x0 + width - size[i].0 } else { x0 };
+                let (lo, hi) = icon(i);
+                let cx = if side {
+                    // The item part that reaches past the icon towards the big item.
+                    let over = col
+                        .iter()
+                        .map(|&j| size[j].0 - icon(j).1)
+                        .fold(0.0, f32::max);
+                    -COLUMN_GAP - over - hi
+                } else {
+                    let over = col.iter().map(|&j| icon(j).0).fold(0.0, f32::max);
+                    size[big].0 + COLUMN_GAP + over - lo
+                };
                 at[i] = (cx.round(), mains[k].round());
                 depth = depth.max(mains[k] + size[i].1);
             }

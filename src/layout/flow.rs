@@ -138,7 +138,21 @@ impl Ctx<'_> {
                 *r = used.binary_search(r).unwrap_or(0);
             }
         }
+        // An item with no link inside the flow but links that only leave its container
+        // goes in the last rank, next to where those links go on (an OpenTelemetry
+        // collector beside the API it watches, not above it); one they only enter stays in
+        // the first.
         let nranks = rank.iter().copied().max().unwrap_or(0) + 1;
+        if let (true, Some(container), true) = (siblings, parent, nranks > 1) {
+            for i in 0..n {
+                if adj[i].is_empty() && rank[i] == 0 && !held[i] {
+                    let (leaves, enters) = self.links_across(items[i], container);
+                    if leaves && !enters {
+                        rank[i] = nranks - 1;
+                    }
+                }
+            }
+        }
         let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
         for i in 0..n {
             layers[rank[i]].push(i);

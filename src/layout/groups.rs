@@ -45,17 +45,8 @@ impl Ctx<'_> {
             .max(lw)
             .max(120.0)
             .max(self.border_width(e, header_right));
-        // Room under the content for the label of an overlay drawn around some of it.
-        let holds_overlay = self
-            .m
-            .get(e)
-            .children
-            .iter()
-            .any(|c| self.m.get(*c).is_overlay())
-            || self.overlay_parent[e.index()];
-        let overlay_room = if holds_overlay { 24.0 } else { 0.0 };
         let bottom_borders = self.has_border_on(e, Side::Bottom);
-        let h = header + ch + PAD + overlay_room + if bottom_borders { ICON / 2.0 } else { 0.0 };
+        let h = header + ch + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
         let mut dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
         // Links from outside come down into the content right of the title, not through it.
         let title_right = if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {

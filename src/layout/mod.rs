@@ -244,8 +244,6 @@ struct Ctx<'a> {
     /// The links between two different children of each entity (`None`: between two
     /// roots), in model order: the links that `flow` over that entity's children can see.
     links_under: std::collections::HashMap<Option<EntId>, Vec<usize>>,
-    /// Entities that are the parent of some overlay member.
-    overlay_parent: Vec<bool>,
     /// The number of overlays each entity is a member of.
     overlays_around: Vec<u32>,
     /// Entities that are, or hold, members of an overlay whose members have different
@@ -278,16 +276,10 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
             .or_default()
             .push(k);
     }
-    let mut overlay_parent = vec![false; n];
     let mut overlays_around = vec![0u32; n];
     let mut holds_cross_member = vec![false; n];
     for e in &m.entities {
         if let EntKind::Overlay { members, .. } = &e.kind {
-            for x in members {
-                if let Some(p) = m.get(*x).parent {
-                    overlay_parent[p.index()] = true;
-                }
-            }
             let spread = members
                 .iter()
                 .any(|x| m.get(*x).parent != m.get(members[0]).parent);
@@ -314,7 +306,6 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         laid: vec![false; n],
         links_of,
         links_under,
-        overlay_parent,
         overlays_around,
         holds_cross_member,
         item_at: vec![u32::MAX; n],
