@@ -637,3 +637,19 @@ fn icons_of_a_side_column_stand_in_one_line_whatever_their_label() {
     }
     assert!(x < at("main").x, "the column is not left of the VPC");
 }
+
+#[test]
+fn below_the_grid_a_node_stands_under_the_channel_its_link_comes_down() {
+    // The private subnet between the bucket and the stream holds neither: the link comes
+    // down beside it, and the stream stands there, so the link bends once.
+    let text = spec("tests/cases/valid/below-grid-beside-tiers.toml");
+    let at = boxes(&text);
+    let (stream, private, zone) = (at("stream"), at("private-a"), at("eu-north-1a@main"));
+    assert!(
+        stream.cx() < private.x && stream.cx() > zone.x,
+        "stream {stream:?} is not under the channel between zone {zone:?} and {private:?}"
+    );
+    let d = archdraw::compile(&text).expect("compiles");
+    let b = bends(&path(&d, "bucket", Some("stream")));
+    assert!(b <= 1, "{b} bends");
+}

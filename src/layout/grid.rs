@@ -234,11 +234,17 @@ impl Ctx<'_> {
                 let own = rest.iter().position(|&c| self.m.is_within(mine, c));
                 let col = cols.iter().find(|&&c| self.m.is_within(theirs, c));
                 if let (Some(k), Some(&col)) = (own, col) {
+                    let mut at = self.rel[col.index()].0 + self.anchor(col, theirs).0;
                     if !self.open_below(col, theirs) {
-                        continue;
+                        // No straight line down from the partner: the link runs out to a
+                        // side of its zone column and down the channel between the column's
+                        // frame and its subnets; stand under the nearer one.
+                        let Some(ch) = self.side_channel(col, at) else {
+                            continue;
+                        };
+                        at = ch;
                     }
                     let c = rest[k];
-                    let at = self.rel[col.index()].0 + self.anchor(col, theirs).0;
                     let from = self.rel[c.index()].0 + self.anchor(c, mine).0;
                     asks[k].push(at - from);
                 }
@@ -323,6 +329,28 @@ impl Ctx<'_> {
             cur = p;
         }
         true
+    }
+
+    /// The middle of the room between zone column `col`'s frame and its content, on the side
+    /// nearer to `x` (both in the coordinates of the column's parent): the channel down
+    /// which a link from inside the column leaves it clear of every subnet.
+    fn side_channel(&self, col: EntId, x: f32) -> Option<f32> {
+        let f = &self.frames[col.index()];
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for &c in &self.m.get(col).children {
+            if self.m.get(c).is_overlay() {
+                continue;
+            }
+            let left = f.body.x + self.rel[c.index()].0;
+            lo = lo.min(left);
+            hi = hi.max(left + self.frames[c.index()].w);
+        }
+        if lo > hi {
+            return None;
+        }
+        let x0 = self.rel[col.index()].0;
+        let (left, right) = (x0 + lo / 2.0, x0 + (hi + f.w) / 2.0);
+        Some(if x - left <= right - x { left } else { right })
     }
 
     /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns

@@ -44,6 +44,8 @@ const FRAME_CLEAR: f32 = super::CLEAR;
 const NODE_CLEAR: f32 = 8.0;
 /// Clearance kept from titles and title bands.
 const TITLE_CLEAR: f32 = 4.0;
+/// How close a line may pass a node without reading as touching it (quality.md, grazing).
+const GRAZE: f32 = 6.0;
 /// How far a segment may move: obstacles further away are not looked at.
 const REACH: f32 = 400.0;
 /// How far an end segment keeps from the corners of the side it leaves (icons' corners are
@@ -370,6 +372,10 @@ fn nudge_axis(
                     raw_hi = raw_hi.min(o.lo);
                     chi = chi.min(o.lo - o.clear);
                     limits.push((o.lo - o.clear, held(o), false));
+                } else if o.a1 < a0 - GRAZE || o.a0 > a1 + GRAZE {
+                    // Across the line beyond an end, further than a graze: moving the
+                    // segment only lengthens or shortens the neighbour that passes it there,
+                    // at the distance it already keeps.
                 } else {
                     pinned = true;
                 }
