@@ -346,9 +346,11 @@ fn nudge_axis(
                     return false;
                 }
                 // A segment on a frame line may leave it to the outside (and to the inside
-                // too when the link may enter the frame).
+                // too when the link may enter the frame). On an overlay's line, which every
+                // link may cross, it keeps its clearance outside: a line drawn on a frame
+                // line reads as part of the frame.
                 if let (Some((frame, inside)), true) = (o.wall, (pos - o.lo).abs() < 0.5) {
-                    let may_enter = frame.is_none_or(|f| {
+                    let may_enter = frame.is_some_and(|f| {
                         super::contains(m, f, link.from) || super::contains(m, f, link.to)
                     });
                     if !may_enter {
