@@ -162,6 +162,8 @@ pub struct Model {
     pub zone_spans: HashMap<EntId, Span>,
     /// Spans of each subnet's and NAT gateway's defining key (for warnings).
     pub nat_gateways: Vec<EntId>,
+    /// The border line each gateway with a `side` sits on.
+    pub border_sides: HashMap<EntId, crate::geom::Side>,
 }
 
 impl Model {
@@ -526,6 +528,10 @@ impl Builder<'_> {
                 EntKind::Node { info, placement },
             ));
             self.declare(&g.id, Named::Node(e));
+            if let Some(side) = &g.side {
+                // (`side` on a gateway not on a border is refused when the spec is read.)
+                self.m.border_sides.insert(e, side.value);
+            }
             gateway_ents.push(e);
             if g.kind.value == GatewayType::Nat {
                 self.m.nat_gateways.push(e);

@@ -128,6 +128,11 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "Region, zone, VPC, subnet or group to put a customer gateway in; default: outside the cloud.",
         ),
         ("gateways", "label") => label("gateway"),
+        ("gateways", "side") => one_of(
+            spec::SIDES,
+            None,
+            "Line of the VPC's frame a border gateway sits on (internet, egress-only, vpn); default: the side facing its links.",
+        ),
         ("load_balancers", "type") => one_of(spec::LB_TYPES, Some("application"), "The kind of load balancer."),
         ("load_balancers", "subnets") => json!({
             "description": "Subnets the load balancer spans (one per zone, same VPC and tier).",

@@ -6,6 +6,7 @@
 
 use crate::catalog::suggest_from;
 use crate::diag::{Diagnostic, Span};
+use crate::geom::Side;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -171,6 +172,8 @@ pub struct GatewaySpec {
     pub region: Option<Sp<String>>,
     pub within: Option<Sp<String>>,
     pub label: Option<Sp<String>>,
+    /// The VPC border line the gateway sits on (`side`), when the spec says.
+    pub side: Option<Sp<Side>>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,7 +271,7 @@ pub const CLOUD_KEYS: &[&str] = &["label"];
 pub const REGION_KEYS: &[&str] = &["code", "label", "zones"];
 pub const VPC_KEYS: &[&str] = &["region", "cidr", "label"];
 pub const SUBNET_KEYS: &[&str] = &["vpc", "zone", "cidr", "tier", "label"];
-pub const GATEWAY_KEYS: &[&str] = &["type", "vpc", "subnet", "region", "in", "label"];
+pub const GATEWAY_KEYS: &[&str] = &["type", "vpc", "subnet", "region", "in", "label", "side"];
 pub const LOAD_BALANCER_KEYS: &[&str] = &["type", "subnets", "label"];
 pub const ROUTE_TABLE_KEYS: &[&str] = &["vpc", "subnets", "routes", "label"];
 /// The keys of one entry of a route table's `routes`.
@@ -320,6 +323,14 @@ pub const TIERS: &[(&str, Tier)] = &[
     ("private", Tier::Private),
     ("isolated", Tier::Isolated),
 ];
+/// The border lines a gateway on a VPC's border may sit on (`side`).
+pub const SIDES: &[(&str, Side)] = &[
+    ("top", Side::Top),
+    ("bottom", Side::Bottom),
+    ("left", Side::Left),
+    ("right", Side::Right),
+];
+
 pub const GATEWAY_TYPES: &[(&str, GatewayType)] = &[
     ("internet", GatewayType::Internet),
     ("nat", GatewayType::Nat),
@@ -583,14 +594,16 @@ impl Reader {
         match options.iter().find(|(n, _)| *n == s.value) {
             Some((_, x)) => Some(Sp::new(*x, s.span)),
             None => {
+                // The few choices are all named, after a near one if there is.
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
                 let d = Diagnostic::error(s.span, format!("unknown {key} `{}`", s.value))
                     .did_you_mean(&suggest_from(&s.value, names.iter().copied()));
-                let d = if d.hint.is_none() {
-                    d.with_hint(format!("{key} is one of: {}", names.join(", ")))
-                } else {
-                    d
+                let list = format!("{key} is one of: {}", names.join(", "));
+                let hint = match d.hint.as_deref() {
+                    Some(h) => format!("{h} ({list})"),
+                    None => list,
                 };
+                let d = d.with_hint(hint);
                 self.diags.push(d);
                 None
             }
@@ -693,6 +706,7 @@ impl Reader {
             region: self.opt_str(t, "region"),
             within: self.opt_str(t, "in"),
             label: self.opt_str(t, "label"),
+            side: self.choice(t, "side", SIDES),
         };
         // Keys that place other gateway types are mistakes, not silently ignored.
         let (own, name): (&[&str], &str) = match g.kind.value {
@@ -715,6 +729,20 @@ impl Reader {
                         .with_hint(format!("{name} is placed by `{}`", own[0])),
                 );
             }
+        }
+        if let (Some(side), false) = (
+            &g.side,
+            matches!(
+                g.kind.value,
+                GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn
+            ),
+        ) {
+            self.diags.push(
+                Diagnostic::error(side.span, format!("`side` does not apply to {name}")).with_hint(
+                    "only gateways drawn on a VPC's border line (internet, egress-only, \
+                         VPN) take `side`",
+                ),
+            );
         }
         let needed = match g.kind.value {
             GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {

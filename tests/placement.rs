@@ -653,3 +653,32 @@ fn below_the_grid_a_node_stands_under_the_channel_its_link_comes_down() {
     let b = bends(&path(&d, "bucket", Some("stream")));
     assert!(b <= 1, "{b} bends");
 }
+
+#[test]
+fn a_gateway_sits_on_the_line_its_side_names_with_its_partner_beside_it() {
+    let text = spec("tests/cases/valid/gateways-on-side-lines.toml");
+    let at = boxes(&text);
+    let (vpc, cloud) = (at("main"), at("aws-cloud"));
+    let (igw, vgw) = (at("igw"), at("vgw"));
+    assert!(
+        (igw.cx() - vpc.right()).abs() < 0.5,
+        "igw {igw:?} off the right line of {vpc:?}"
+    );
+    assert!(
+        (vgw.cx() - vpc.x).abs() < 0.5,
+        "vgw {vgw:?} off the left line of {vpc:?}"
+    );
+    assert!(
+        at("users").x > cloud.right(),
+        "users not right of the cloud"
+    );
+    assert!(
+        at("office").right() < cloud.x,
+        "office router not left of the cloud"
+    );
+    let d = archdraw::compile(&text).expect("compiles");
+    for (from, to) in [("users", "igw"), ("office", "vgw"), ("vgw", "app-a")] {
+        let b = bends(&path(&d, from, Some(to)));
+        assert_eq!(b, 0, "{from} -> {to} bends {b} times");
+    }
+}

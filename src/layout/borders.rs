@@ -6,6 +6,35 @@
 
 use super::*;
 
+/// How far border nodes stick out of each side of their group's body.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Outsets {
+    pub(super) top: f32,
+    pub(super) bottom: f32,
+    pub(super) left: f32,
+    pub(super) right: f32,
+}
+
+impl Outsets {
+    /// The frame of a body `w` × `h` with these outsets around it.
+    pub(super) fn frame(
+        &self,
+        w: f32,
+        h: f32,
+        label: Option<TextBox>,
+        icon: Option<Rect>,
+    ) -> Frame {
+        Frame {
+            w: w + self.left + self.right,
+            h: h + self.top + self.bottom,
+            body: Rect::new(self.left, self.top, w, h),
+            label,
+            icon,
+            border: None,
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// The width group `e` needs so its border nodes fit on their sides beside its title.
     pub(super) fn border_width(&mut self, e: EntId, header_right: f32) -> f32 {
@@ -23,24 +52,18 @@ impl Ctx<'_> {
                 + ICON
                 + 8.0
                 + 16.0;
-            if self.border_side(c, e) == Side::Top {
-                top += need;
-            } else {
-                bottom += need;
+            match self.border_side(c, e) {
+                Side::Top => top += need,
+                Side::Bottom => bottom += need,
+                Side::Left | Side::Right => {}
             }
         }
         top.max(bottom) + PAD
     }
 
-    /// Places the border nodes of group `e` (body `w` × `h`) on its top or bottom line, near
-    /// the nodes inside they link to; returns how far they stick out above and below.
-    pub(super) fn place_borders(
-        &mut self,
-        e: EntId,
-        w: f32,
-        h: f32,
-        header_right: f32,
-    ) -> (f32, f32) {
+    /// Places the border nodes of group `e` (body `w` × `h`) on its frame lines, near the
+    /// nodes inside they link to; returns how far they stick out of each side.
+    pub(super) fn place_borders(&mut self, e: EntId, w: f32, h: f32, header_right: f32) -> Outsets {
         let m = self.m;
         let borders: Vec<EntId> = m
             .get(e)
@@ -49,7 +72,10 @@ impl Ctx<'_> {
             .copied()
             .filter(|c| self.placement(*c) == Placement::Border)
             .collect();
-        let (mut out_top, mut out_bottom) = (0.0f32, 0.0f32);
+        let mut out = Outsets::default();
+        for side in [Side::Left, Side::Right] {
+            self.place_side_borders(e, &borders, side, w, h, &mut out);
+        }
         for side in [Side::Top, Side::Bottom] {
             // 1. Each node's wish: the x of what it links to inside, else the middle.
             let mut items: Vec<(f32, EntId, f32)> = Vec::new();
@@ -58,28 +84,7 @@ impl Ctx<'_> {
                     continue;
                 }
                 self.lay(b);
-                // It stands over the nearest of them (the first thing under a gateway on
-                // the top line, the last above one on the bottom line), so that link runs
-                // straight; several equally near: their middle.
-                let inside: Vec<(f32, f32)> = self
-                    .linked(b)
-                    .filter(|o| m.is_within(*o, e))
-                    .map(|o| {
-                        let (x, y) = self.anchor_in_body(e, o);
-                        (x, if side == Side::Top { y } else { -y })
-                    })
-                    .collect();
-                let nearest = inside.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
-                let near: Vec<f32> = inside
-                    .iter()
-                    .filter(|p| p.1 <= nearest + 0.5)
-                    .map(|p| p.0)
-                    .collect();
-                let mut want = if near.is_empty() {
-                    w / 2.0
-                } else {
-                    near.iter().sum::<f32>() / near.len() as f32
-                };
+                let mut want = self.border_wish(b, e, side).unwrap_or(w / 2.0);
                 // A gateway right above a zone column's title would have to route its link
                 // around it: move it over the nearest gap between columns instead.
                 if side == Side::Top {
@@ -128,23 +133,12 @@ impl Ctx<'_> {
             }
             items.sort_by(|x, y| x.0.total_cmp(&y.0));
             // 2. Closest non-overlapping positions, then kept inside the side's free stretch.
-            let desired: Vec<(f32, f32)> = items.iter().map(|i| (i.0, 1.0)).collect();
-            let sizes: Vec<f32> = items.iter().map(|i| i.2).collect();
-            let mut xs = isotonic_place(&desired, &sizes, 16.0);
             let lo = if side == Side::Top {
                 header_right + 16.0
             } else {
                 PAD
             };
-            let last = xs.len() - 1;
-            let over = xs[last] + sizes[last] - (w - 8.0);
-            if over > 0.0 {
-                xs.iter_mut().for_each(|x| *x -= over);
-            }
-            if xs[0] < lo {
-                let d = lo - xs[0];
-                xs.iter_mut().for_each(|x| *x += d);
-            }
+            let xs = stack_along(&items, 16.0, lo, w - 8.0);
             // 3. Centre each icon on the line, label beside it on the outer side.
             for (k, &(_, b, _)) in items.iter().enumerate() {
                 let y = if side == Side::Top {
@@ -159,29 +153,124 @@ impl Ctx<'_> {
                 } else {
                     ICON / 2.0 + 3.0
                 };
-                self.rel[b.index()] = (xs[k].round(), y);
-                self.frames[b.index()] = Frame {
-                    w: ICON,
-                    h: ICON,
-                    body: Rect::new(0.0, 0.0, ICON, ICON),
-                    label: Some(label),
-                    icon: None,
-                    border: Some(side),
-                };
+                self.set_on_line(b, (xs[k].round(), y), label, side);
             }
             if side == Side::Top {
-                out_top = BORDER_OUTSET;
+                out.top = BORDER_OUTSET;
             } else {
-                out_bottom = BORDER_OUTSET;
+                out.bottom = BORDER_OUTSET;
             }
         }
-        (out_top, out_bottom)
+        out
     }
 
-    /// The side of VPC `vpc` that border node `b` sits on: the bottom when its links to the
+    /// Puts border node `b` at `at` (its icon's corner, relative to its group's body) on the
+    /// group's `side` line, with `label` placed relative to the icon.
+    fn set_on_line(&mut self, b: EntId, at: (f32, f32), label: TextBox, side: Side) {
+        self.rel[b.index()] = at;
+        self.frames[b.index()] = Frame {
+            w: ICON,
+            h: ICON,
+            body: Rect::new(0.0, 0.0, ICON, ICON),
+            label: Some(label),
+            icon: None,
+            border: Some(side),
+        };
+    }
+
+    /// Where along `side` of group `e` border node `b` wants to stand: at the nearest of the
+    /// things inside it links to (the first under a gateway on the top line, the last above
+    /// one on the bottom line, the first right of one on the left line…), so that link runs
+    /// straight; several equally near: their middle. `None` when it links to nothing inside.
+    fn border_wish(&self, b: EntId, e: EntId, side: Side) -> Option<f32> {
+        // (depth in from the side, position along it) of each partner inside.
+        let inside: Vec<(f32, f32)> = self
+            .linked(b)
+            .filter(|o| self.m.is_within(*o, e))
+            .map(|o| {
+                let (x, y) = self.anchor_in_body(e, o);
+                match side {
+                    Side::Top => (y, x),
+                    Side::Bottom => (-y, x),
+                    Side::Left => (x, y),
+                    Side::Right => (-x, y),
+                }
+            })
+            .collect();
+        let nearest = inside.iter().map(|p| p.0).fold(f32::INFINITY, f32::min);
+        let near: Vec<f32> = inside
+            .iter()
+            .filter(|p| p.0 <= nearest + 0.5)
+            .map(|p| p.1)
+            .collect();
+        (!near.is_empty()).then(|| near.iter().sum::<f32>() / near.len() as f32)
+    }
+
+    /// Places the border nodes of group `e` (body `w` × `h`) that sit on its left or right
+    /// line (`side`): each at the height of the nearest thing inside it links to (else the
+    /// middle), apart, below the title; its label under it on the outer side of the line.
+    fn place_side_borders(
+        &mut self,
+        e: EntId,
+        borders: &[EntId],
+        side: Side,
+        w: f32,
+        h: f32,
+        out: &mut Outsets,
+    ) {
+        let mut items: Vec<(f32, EntId, f32)> = Vec::new();
+        for &b in borders {
+            if self.border_side(b, e) != side {
+                continue;
+            }
+            self.lay(b);
+            let want = self.border_wish(b, e, side).unwrap_or(h / 2.0);
+            let lh = self.frames[b.index()]
+                .label
+                .as_ref()
+                .map_or(0.0, |l| l.rect.h);
+            items.push((want - ICON / 2.0, b, ICON + LABEL_GAP + lh + 8.0));
+        }
+        if items.is_empty() {
+            return;
+        }
+        items.sort_by(|x, y| x.0.total_cmp(&y.0));
+        // Below the title band, above the bottom line.
+        let ys = stack_along(&items, 8.0, HEADER, h - 8.0);
+        let mut reach = ICON / 2.0;
+        for (k, &(_, b, _)) in items.iter().enumerate() {
+            let mut label = self.frames[b.index()].label.clone().expect("node label");
+            // Under the icon, from the line outwards.
+            label.rect.x = if side == Side::Left {
+                ICON / 2.0 - 3.0 - label.rect.w
+            } else {
+                ICON / 2.0 + 3.0
+            };
+            label.rect.y = ICON + LABEL_GAP;
+            reach = reach.max(label.rect.w + 3.0);
+            let x = if side == Side::Left {
+                -ICON / 2.0
+            } else {
+                w - ICON / 2.0
+            };
+            self.set_on_line(b, (x, ys[k].round()), label, side);
+        }
+        let reach = reach.ceil() + 4.0;
+        if side == Side::Left {
+            out.left = reach;
+        } else {
+            out.right = reach;
+        }
+    }
+
+    /// The side of VPC `vpc` that border node `b` sits on: the one its `side` names, else the
+    /// one facing its links. Across a downward flow, the bottom when its links to the
     /// outside mostly leave from it (downstream) or it links to things below the VPC's grid,
-    /// else the top.
+    /// else the top; across a rightward flow, likewise the right or the left.
     pub(super) fn border_side(&self, b: EntId, vpc: EntId) -> Side {
+        if let Some(&side) = self.m.border_sides.get(&b) {
+            return side;
+        }
         let grid = self.has_zone_columns(vpc);
         // Under a VPC grid: the things in the VPC but in no zone column, laid out below it.
         let below_grid = |x: EntId| {
@@ -190,42 +279,47 @@ impl Ctx<'_> {
                 && !self.in_zone_column(x)
                 && self.placement(x) == Placement::Inside
         };
-        let mut score = 0i32;
+        // Votes for the sides after (bottom or right) and before (top or left) the VPC,
+        // along the flow each link's partner is placed in.
+        let (mut down, mut across) = (0i32, 0i32);
         for l in self.links_of[b.index()].iter().map(|&k| &self.m.links[k]) {
             let other = if l.from == b { l.to } else { l.from };
             if !self.m.is_within(other, vpc) {
                 // Outside: the side where the flow will put the partner (after the VPC:
-                // below; before it: above), judged by all links between the VPC and the
-                // partner's item in the flow; even, by this link's direction.
-                score += match self.partner_after(vpc, other) {
+                // below or right; before it: above or left), judged by all links between
+                // the VPC and the partner's item in the flow; even, by this link's direction.
+                let vote = match self.partner_after(vpc, other) {
                     Some(true) => -1,
                     Some(false) => 1,
                     None if l.from == b => -1,
                     None => 1,
                 };
+                if self.downward(common_ancestor(self.m, vpc, other)) {
+                    down += vote;
+                } else {
+                    across += vote;
+                }
             } else if below_grid(other) {
                 // A gateway linked to things below the grid goes on the bottom line, next
                 // to them, not on the top line with the grid in between.
-                score -= 1;
+                down -= 1;
             }
         }
-        if score >= 0 {
-            Side::Top
-        } else {
-            Side::Bottom
+        match (across != 0 && down == 0, across >= 0, down >= 0) {
+            (true, true, _) => Side::Left,
+            (true, false, _) => Side::Right,
+            (false, _, true) => Side::Top,
+            (false, _, false) => Side::Bottom,
         }
     }
 
-    /// Whether the downward flow that holds both `vpc` and the outside entity `o` puts `o`
-    /// after the VPC (`Some(true)`) or before it (`Some(false)`), as far as the links between
-    /// the VPC and the item of that flow holding `o` tell: more from the VPC to it, after.
-    /// `None` when they are even or the flow runs across.
+    /// Whether the flow that holds both `vpc` and the outside entity `o` puts `o` after the
+    /// VPC (`Some(true)`) or before it (`Some(false)`), as far as the links between the VPC
+    /// and the item of that flow holding `o` tell: more from the VPC to it, after. `None`
+    /// when they are even.
     fn partner_after(&self, vpc: EntId, o: EntId) -> Option<bool> {
         let m = self.m;
         let c = common_ancestor(m, vpc, o);
-        if !self.downward(c) {
-            return None;
-        }
         let item = std::iter::once(o)
             .chain(m.ancestors(o))
             .find(|a| m.get(*a).parent == c)?;
@@ -247,4 +341,23 @@ impl Ctx<'_> {
         }
         (net != 0).then_some(net > 0)
     }
+}
+
+/// Starts along a side for border nodes `items` (wanted start, node, length along the side;
+/// sorted by wanted start): as near their wishes as a `gap` between them allows, the whole
+/// row then moved to end by `hi` and start at `lo` or later.
+fn stack_along(items: &[(f32, EntId, f32)], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
+    let desired: Vec<(f32, f32)> = items.iter().map(|i| (i.0, 1.0)).collect();
+    let sizes: Vec<f32> = items.iter().map(|i| i.2).collect();
+    let mut at = isotonic_place(&desired, &sizes, gap);
+    let last = at.len() - 1;
+    let over = at[last] + sizes[last] - hi;
+    if over > 0.0 {
+        at.iter_mut().for_each(|x| *x -= over);
+    }
+    if at[0] < lo {
+        let d = lo - at[0];
+        at.iter_mut().for_each(|x| *x += d);
+    }
+    at
 }

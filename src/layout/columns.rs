@@ -129,6 +129,8 @@ impl Ctx<'_> {
         let mut on_border = vec![false; comps.len()];
         let mut fanned = vec![false; comps.len()];
         let mut left_only = vec![false; comps.len()];
+        // A component linked to a gateway on a side line: that side (left: `true`).
+        let mut side_of: Vec<Option<bool>> = vec![None; comps.len()];
         // Rightward: whether every direct link of the component lands where a row beats
         // the flow (a source's target in the far half of the big item, a sink's in the near).
         let mut far = vec![true; comps.len()];
@@ -143,7 +145,13 @@ impl Ctx<'_> {
             };
             let inner = if b == big { ends[k].1 } else { ends[k].0 };
             if self.placement(inner) == Placement::Border {
-                on_border[comp[c]] = true;
+                // A gateway on a side line of its group is reached from that side: the
+                // component goes in the column there.
+                match self.m.get(inner).parent.map(|p| self.border_side(inner, p)) {
+                    Some(Side::Left) if !across => side_of[comp[c]] = Some(true),
+                    Some(Side::Right) if !across => side_of[comp[c]] = Some(false),
+                    _ => on_border[comp[c]] = true,
+                }
             }
             if target[c].is_some_and(|t| t != inner) {
                 // Links to several things inside (a fan-out over side-by-side targets) read
@@ -153,6 +161,7 @@ impl Ctx<'_> {
             target[c] = Some(inner);
             // A node inside with its label on its right is reached from the left only.
             if matches!(self.m.get(inner).kind, EntKind::Node { .. })
+                && self.placement(inner) != Placement::Border
                 && (!across || self.label_on_right(inner))
             {
                 left_only[comp[c]] = true;
@@ -171,7 +180,11 @@ impl Ctx<'_> {
             .enumerate()
             .filter(|(id, _)| direct[*id] > 0 && !on_border[*id] && !fanned[*id])
             .filter(|(id, _)| !across || far[*id])
-            .map(|(id, c)| (c, lean[id] / direct[id] as f32, left_only[id]))
+            .map(|(id, c)| match side_of[id] {
+                Some(true) => (c, -size[big].0, false),
+                Some(false) => (c, size[big].0, false),
+                None => (c, lean[id] / direct[id] as f32, left_only[id]),
+            })
             .filter(|(_, lean, left_only)| !(*left_only && *lean > 0.0))
             .map(|(c, lean, left_only)| (c, if left_only { -size[big].0 } else { lean }))
             .collect();

@@ -162,9 +162,19 @@ impl Ctx<'_> {
         if self.has_border_on(e, Side::Top) {
             header = header.max(ICON / 2.0 + TWO_LINKS);
         }
+        // Gateways on a side line hang half inside too: beside them, the same channel.
+        let side_pad = |side: Side| {
+            TWO_LINKS
+                + if self.has_border_on(e, side) {
+                    ICON / 2.0
+                } else {
+                    0.0
+                }
+        };
+        let (pad_l, pad_r) = (side_pad(Side::Left), side_pad(Side::Right));
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
         for (ci, &col) in cols.iter().enumerate() {
-            self.rel[col.index()] = (TWO_LINKS + ci as f32 * (zone_w + COL_GAP), header);
+            self.rel[col.index()] = (pad_l + ci as f32 * (zone_w + COL_GAP), header);
         }
         // 4. Other content of the VPC (nodes, groups, unassociated route tables) below the grid.
         let rest = self.inside_children(e);
@@ -174,11 +184,11 @@ impl Ctx<'_> {
         let (rw, rh) = self.flow(&rest);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
-        let w = (grid_w + 2.0 * TWO_LINKS)
+        let w = (grid_w + pad_l + pad_r)
             .max(rw + 2.0 * PAD)
             .max(lw)
             .max(self.border_width(e, header_right));
-        let grid_dx = ((w - grid_w - 2.0 * TWO_LINKS) / 2.0).floor();
+        let grid_dx = ((w - grid_w - pad_l - pad_r) / 2.0).floor();
         for &col in &cols {
             self.rel[col.index()].0 += grid_dx;
         }
@@ -193,18 +203,11 @@ impl Ctx<'_> {
         // 5. Spanning bands across the subnets they span.
         self.place_bands(e, &bands, &row_h);
         // 6. Border nodes on the side facing their links, near the nodes they link to.
-        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
+        let out = self.place_borders(e, w, h, header_right);
         if let Some(l) = &mut label {
             l.rect.y = (HEADER_ICON - l.rect.h) / 2.0;
         }
-        Frame {
-            w,
-            h: h + out_top + out_bottom,
-            body: Rect::new(0.0, out_top, w, h),
-            label,
-            icon,
-            border: None,
-        }
+        out.frame(w, h, label, icon)
     }
 
     /// How far across each item of the content below VPC `e`'s grid of zone columns `cols`

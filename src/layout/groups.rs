@@ -41,13 +41,22 @@ impl Ctx<'_> {
         let (cw, ch) = self.flow(&children);
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
-        let mut w = (cw + 2.0 * PAD)
+        // Border icons on a side line hang half inside: keep the content clear of them.
+        let hang = |side: Side| {
+            if self.has_border_on(e, side) {
+                ICON / 2.0
+            } else {
+                0.0
+            }
+        };
+        let (hang_l, hang_r) = (hang(Side::Left), hang(Side::Right));
+        let mut w = (cw + 2.0 * PAD + hang_l + hang_r)
             .max(lw)
             .max(120.0)
             .max(self.border_width(e, header_right));
         let bottom_borders = self.has_border_on(e, Side::Bottom);
         let h = header + ch + PAD + if bottom_borders { ICON / 2.0 } else { 0.0 };
-        let mut dx = ((w - (cw + 2.0 * PAD)) / 2.0).floor() + PAD;
+        let mut dx = ((w - (cw + 2.0 * PAD + hang_l + hang_r)) / 2.0).floor() + PAD + hang_l;
         // Links from outside come down into the content right of the title, not through it.
         let title_right = if matches!(self.m.get(e).kind, EntKind::Subnet { .. }) {
             header_right.max(self.subnet_title)
@@ -57,22 +66,15 @@ impl Ctx<'_> {
         if let Some(least) = self.title_clearance(e, title_right, &children) {
             self.content_min[e.index()] = least;
             dx = dx.max(least);
-            w = w.max(dx + cw + PAD);
+            w = w.max(dx + cw + PAD + hang_r);
         }
         for &c in &children {
             self.rel[c.index()].0 += dx;
             self.rel[c.index()].1 += header;
         }
-        let (out_top, out_bottom) = self.place_borders(e, w, h, header_right);
-        if out_top + out_bottom > 0.0 {
-            return Frame {
-                w,
-                h: h + out_top + out_bottom,
-                body: Rect::new(0.0, out_top, w, h),
-                label,
-                icon,
-                border: None,
-            };
+        let out = self.place_borders(e, w, h, header_right);
+        if out.top + out.bottom + out.left + out.right > 0.0 {
+            return out.frame(w, h, label, icon);
         }
         if matches!(
             self.m.get(e).kind,
@@ -122,6 +124,14 @@ impl Ctx<'_> {
                 (&ent.kind, self.placement(x)),
                 (EntKind::Node { .. }, Placement::Inside | Placement::Border)
             ) {
+                continue;
+            }
+            // A gateway on a side line of its VPC is reached from that side, not from above.
+            let sideways = self.placement(x) == Placement::Border
+                && ent
+                    .parent
+                    .is_some_and(|p| matches!(self.border_side(x, p), Side::Left | Side::Right));
+            if sideways {
                 continue;
             }
             if self.linked(x).any(|other| !self.m.is_within(other, e)) {
