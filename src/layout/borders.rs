@@ -314,17 +314,27 @@ impl Ctx<'_> {
     }
 
     /// Whether the flow that holds both `vpc` and the outside entity `o` puts `o` after the
-    /// VPC (`Some(true)`) or before it (`Some(false)`), as far as the links between the VPC
-    /// and the item of that flow holding `o` tell: more from the VPC to it, after. `None`
-    /// when they are even.
+    /// VPC (`Some(true)`) or before it (`Some(false)`): by the ranks that flow gives the two
+    /// items holding them, and where those are equal, by the links between them (more from
+    /// the VPC to it, after). `None` when those are even too.
     fn partner_after(&self, vpc: EntId, o: EntId) -> Option<bool> {
         let m = self.m;
         let c = common_ancestor(m, vpc, o);
-        let item = std::iter::once(o)
-            .chain(m.ancestors(o))
-            .find(|a| m.get(*a).parent == c)?;
-        // The links that flow sees: those between different children of `c`.
+        let under = |x: EntId| {
+            std::iter::once(x)
+                .chain(m.ancestors(x))
+                .find(|a| m.get(*a).parent == c)
+        };
+        let item = under(o)?;
+        let own = under(vpc)?;
+        let items: &[EntId] = match c {
+            Some(c) => &m.get(c).children,
+            None => &m.roots,
+        };
+        // The links that flow sees: those between different children of `c`; as edges
+        // between them for the ranks (none between two regions, which stand side by side).
         let mut net = 0i32;
+        let mut edges: Vec<(usize, usize, f32, f32)> = Vec::new();
         for l in self
             .links_under
             .get(&c)
@@ -338,8 +348,27 @@ impl Ctx<'_> {
             } else if m.is_within(a, item) && m.is_within(b, vpc) {
                 net -= 1;
             }
+            let (Some(ua), Some(ub)) = (under(a), under(b)) else {
+                continue;
+            };
+            let region = |x: EntId| matches!(m.get(x).kind, EntKind::Region { .. });
+            if ua == ub || (region(ua) && region(ub)) {
+                continue;
+            }
+            let (Some(ia), Some(ib)) = (
+                items.iter().position(|&x| x == ua),
+                items.iter().position(|&x| x == ub),
+            ) else {
+                continue;
+            };
+            edges.push((ia, ib, 0.0, 0.0));
         }
-        (net != 0).then_some(net > 0)
+        let rank = flow::ranks(items.len(), &edges);
+        let at = |x: EntId| items.iter().position(|&y| y == x).map(|i| rank[i]);
+        match (at(own), at(item)) {
+            (Some(r), Some(p)) if r != p => Some(p > r),
+            _ => (net != 0).then_some(net > 0),
+        }
     }
 }
 
