@@ -682,3 +682,34 @@ fn a_gateway_sits_on_the_line_its_side_names_with_its_partner_beside_it() {
         assert_eq!(b, 0, "{from} -> {to} bends {b} times");
     }
 }
+
+#[test]
+fn a_column_item_whose_outside_partner_stands_above_keeps_its_label_on_the_outer_side() {
+    // Users link to the internet gateway and to the user pool: they stand above the cloud,
+    // and their link comes into the pool from the top, so the pool's label is on its left
+    // (the column's outer side). GitHub links only to the pipeline and stands beside the
+    // cloud: the pipeline's label goes below, keeping its left side free for that link.
+    let d = archdraw::compile(&spec("specs/microservices.toml")).expect("compiles");
+    let placed = |id: &str| {
+        let k = d
+            .model
+            .entities
+            .iter()
+            .position(|e| e.id == id)
+            .expect("entity");
+        d.layout.boxes[k].clone().expect("placed")
+    };
+    let pool = placed("pool");
+    let label = pool.label.expect("label").rect;
+    assert!(
+        label.right() <= pool.rect.x,
+        "pool label {label:?} not left of {:?}",
+        pool.rect
+    );
+    let pipeline = placed("pipeline");
+    let label = pipeline.label.expect("label").rect;
+    assert!(
+        label.y >= pipeline.rect.bottom(),
+        "pipeline label {label:?} not below its icon"
+    );
+}

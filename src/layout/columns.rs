@@ -218,16 +218,27 @@ impl Ctx<'_> {
             let Some(on_left) = left[i] else { continue };
             let e = items[i];
             let label = self.frames[e.index()].label.clone()?;
-            outside[i] = self
+            let others: Vec<EntId> = self
                 .linked(e)
                 .filter(|&other| !items.iter().any(|&it| self.m.is_within(other, it)))
-                .count();
-            // A node linked to something outside the flow keeps its outer side free for
-            // that link: its label goes below.
+                .collect();
+            outside[i] = others.len();
+            // A node linked to something outside the flow that links to nothing else in
+            // the flow's container (a developer pushing to a repository) keeps its outer
+            // side free for that link, as that thing will stand beside the container on
+            // this side: its label goes below. One linked to several things in there (users
+            // of a gateway and of a user pool) stands above or below the container, and its
+            // link comes in from the column's top.
+            let container = self.m.get(e).parent;
+            let beside = others.iter().any(|&o| {
+                self.linked(o)
+                    .filter(|&x| container.is_none_or(|c| self.m.is_within(x, c)))
+                    .all(|x| x == e)
+            });
             self.frames[e.index()] = if across {
                 // Rows: links leave down (or up) into the big item; the label on the right.
                 label_outside(label, false)
-            } else if outside[i] > 0 {
+            } else if beside {
                 label_below(label)
             } else {
                 label_outside(label, on_left)
