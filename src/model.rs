@@ -261,6 +261,14 @@ fn ent(
     }
 }
 
+/// A VPC's or subnet's title: its name and CIDR, or the name alone in a sketch without one.
+fn titled(name: &str, cidr: Option<&Sp<String>>) -> String {
+    match cidr {
+        Some(c) => format!("{name} {}", c.value),
+        None => name.to_string(),
+    }
+}
+
 fn parse_cidr(s: &Sp<String>, diags: &mut Vec<Diagnostic>) -> Option<Ipv4Net> {
     match s.value.parse::<Ipv4Net>() {
         Ok(net) if net != net.trunc() => {
@@ -459,21 +467,23 @@ impl Builder<'_> {
             self.region_zones.insert(e, zones);
         }
         for v in &spec.vpcs {
-            let cidr = parse_cidr(&v.cidr, &mut self.diags);
+            let cidr = v.cidr.as_ref().and_then(|c| parse_cidr(c, &mut self.diags));
             let name = v.label.as_ref().map_or("VPC", |l| l.value.as_str());
             let e = self.m.add(ent(
                 &v.id.value,
                 "vpc",
-                format!("{name} {}", v.cidr.value),
+                titled(name, v.cidr.as_ref()),
                 None,
                 Some(v.id.span),
                 EntKind::Vpc { cidr },
             ));
-            self.m.cidr_spans.insert(e, v.cidr.span);
+            if let Some(c) = &v.cidr {
+                self.m.cidr_spans.insert(e, c.span);
+            }
             self.declare(&v.id, Named::Vpc(e));
         }
         for s in &spec.subnets {
-            let cidr = parse_cidr(&s.cidr, &mut self.diags);
+            let cidr = s.cidr.as_ref().and_then(|c| parse_cidr(c, &mut self.diags));
             let default = match s.tier.value {
                 Tier::Public => "Public subnet",
                 Tier::Private => "Private subnet",
@@ -487,12 +497,14 @@ impl Builder<'_> {
             let e = self.m.add(ent(
                 &s.id.value,
                 "subnet",
-                format!("{name} {}", s.cidr.value),
+                titled(name, s.cidr.as_ref()),
                 None,
                 Some(s.id.span),
                 kind,
             ));
-            self.m.cidr_spans.insert(e, s.cidr.span);
+            if let Some(c) = &s.cidr {
+                self.m.cidr_spans.insert(e, c.span);
+            }
             self.m.zone_spans.insert(e, s.zone.span);
             self.declare(&s.id, Named::Subnet(e));
         }
@@ -915,7 +927,11 @@ impl Builder<'_> {
                 .vpcs
                 .iter()
                 .find(|x| x.id.value == rt.vpc.value)
-                .map(|x| x.cidr.value.clone())
+                .map(|x| {
+                    x.cidr
+                        .as_ref()
+                        .map_or("VPC".to_string(), |c| c.value.clone())
+                })
                 .unwrap_or_default();
             let mut rows = vec![(vpc_cidr, "local".to_string())];
             // The local route is implied; an explicit one is not shown twice.

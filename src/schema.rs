@@ -105,14 +105,14 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
         ("vpcs", "region") => string("Id of the region the VPC lives in."),
         ("vpcs", "cidr") => json!({
             "type": "string", "pattern": CIDR,
-            "description": "IPv4 CIDR block, host bits zero, e.g. \"10.0.0.0/16\"."
+            "description": "IPv4 CIDR block, host bits zero, e.g. \"10.0.0.0/16\"; optional (a sketch: the title shows the label only)."
         }),
         ("vpcs", "label") => string("Name shown in the title \"<label> <cidr>\"; default \"VPC\"."),
         ("subnets", "vpc") => string("Id of the VPC the subnet belongs to."),
         ("subnets", "zone") => string("Availability zone: \"us-east-2a\" or \"a\"."),
         ("subnets", "cidr") => json!({
             "type": "string", "pattern": CIDR,
-            "description": "IPv4 CIDR block inside the VPC's, not overlapping another subnet."
+            "description": "IPv4 CIDR block inside the VPC's, not overlapping another subnet; optional (a sketch: the title shows the label only)."
         }),
         ("subnets", "tier") => one_of(
             spec::TIERS,
@@ -195,8 +195,8 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
 fn required(table: &str) -> &'static [&'static str] {
     match table {
         "regions" => &["code"],
-        "vpcs" => &["region", "cidr"],
-        "subnets" => &["vpc", "zone", "cidr", "tier"],
+        "vpcs" => &["region"],
+        "subnets" => &["vpc", "zone", "tier"],
         "gateways" => &["type"],
         "load_balancers" => &["subnets"],
         "route_tables" => &["vpc"],

@@ -149,7 +149,7 @@ pub struct RegionSpec {
 pub struct VpcSpec {
     pub id: Sp<String>,
     pub region: Sp<String>,
-    pub cidr: Sp<String>,
+    pub cidr: Option<Sp<String>>,
     pub label: Option<Sp<String>>,
 }
 
@@ -158,7 +158,7 @@ pub struct SubnetSpec {
     pub id: Sp<String>,
     pub vpc: Sp<String>,
     pub zone: Sp<String>,
-    pub cidr: Sp<String>,
+    pub cidr: Option<Sp<String>>,
     pub tier: Sp<Tier>,
     pub label: Option<Sp<String>>,
 }
@@ -658,12 +658,12 @@ impl Reader {
     fn vpc(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<VpcSpec> {
         self.check_keys(t, ctx, VPC_KEYS);
         let region = self.req_str(t, "region", ctx, h);
-        let cidr = self.req_str(t, "cidr", ctx, h);
+        let cidr = self.opt_str(t, "cidr");
         let label = self.opt_str(t, "label");
         Some(VpcSpec {
             id,
             region: region?,
-            cidr: cidr?,
+            cidr,
             label,
         })
     }
@@ -672,7 +672,7 @@ impl Reader {
         self.check_keys(t, ctx, SUBNET_KEYS);
         let vpc = self.req_str(t, "vpc", ctx, h);
         let zone = self.req_str(t, "zone", ctx, h);
-        let cidr = self.req_str(t, "cidr", ctx, h);
+        let cidr = self.opt_str(t, "cidr");
         let has_tier = Self::get(t, "tier").is_some();
         let tier = self.choice(t, "tier", TIERS);
         if !has_tier {
@@ -683,7 +683,7 @@ impl Reader {
             id,
             vpc: vpc?,
             zone: zone?,
-            cidr: cidr?,
+            cidr,
             // A bad or missing tier is already reported; keep the subnet so references to it
             // are still checked.
             tier: tier.unwrap_or(Sp::new(Tier::Private, h)),
