@@ -52,7 +52,7 @@ impl Ctx<'_> {
                 + ICON
                 + 8.0
                 + 16.0;
-            match self.border_side(c, e) {
+            match self.border_side(c) {
                 Side::Top => top += need,
                 Side::Bottom => bottom += need,
                 Side::Left | Side::Right => {}
@@ -80,7 +80,7 @@ impl Ctx<'_> {
             // 1. Each node's wish: the x of what it links to inside, else the middle.
             let mut items: Vec<(f32, EntId, f32)> = Vec::new();
             for &b in &borders {
-                if self.border_side(b, e) != side {
+                if self.border_side(b) != side {
                     continue;
                 }
                 self.lay(b);
@@ -220,7 +220,7 @@ impl Ctx<'_> {
     ) {
         let mut items: Vec<(f32, EntId, f32)> = Vec::new();
         for &b in borders {
-            if self.border_side(b, e) != side {
+            if self.border_side(b) != side {
                 continue;
             }
             self.lay(b);
@@ -267,7 +267,10 @@ impl Ctx<'_> {
     /// one facing its links. Across a downward flow, the bottom when its links to the
     /// outside mostly leave from it (downstream) or it links to things below the VPC's grid,
     /// else the top; across a rightward flow, likewise the right or the left.
-    pub(super) fn border_side(&self, b: EntId, vpc: EntId) -> Side {
+    ///
+    /// Worked out once per border node when the layout starts (it depends on the model
+    /// only); [`Ctx::border_side`] reads the result.
+    pub(super) fn face_of(&self, b: EntId, vpc: EntId) -> Side {
         if let Some(&side) = self.m.border_sides.get(&b) {
             return side;
         }

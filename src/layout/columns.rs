@@ -147,9 +147,9 @@ impl Ctx<'_> {
             if self.placement(inner) == Placement::Border {
                 // A gateway on a side line of its group is reached from that side: the
                 // component goes in the column there.
-                match self.m.get(inner).parent.map(|p| self.border_side(inner, p)) {
-                    Some(Side::Left) if !across => side_of[comp[c]] = Some(true),
-                    Some(Side::Right) if !across => side_of[comp[c]] = Some(false),
+                match self.border_side(inner) {
+                    Side::Left if !across => side_of[comp[c]] = Some(true),
+                    Side::Right if !across => side_of[comp[c]] = Some(false),
                     _ => on_border[comp[c]] = true,
                 }
             }
@@ -317,17 +317,22 @@ impl Ctx<'_> {
                     (b.x, b.right())
                 }
             };
+            // How far the items reach past their icons towards the big item.
+            let over = col
+                .iter()
+                .map(|&j| {
+                    if side {
+                        size[j].0 - icon(j).1
+                    } else {
+                        icon(j).0
+                    }
+                })
+                .fold(0.0, f32::max);
             for (k, &i) in col.iter().enumerate() {
                 let (lo, hi) = icon(i);
                 let cx = if side {
-                    // The item part that reaches past the icon towards the big item.
-                    let over = col
-                        .iter()
-                        .map(|&j| size[j].0 - icon(j).1)
-                        .fold(0.0, f32::max);
                     -COLUMN_GAP - over - hi
                 } else {
-                    let over = col.iter().map(|&j| icon(j).0).fold(0.0, f32::max);
                     size[big].0 + COLUMN_GAP + over - lo
                 };
                 at[i] = (cx.round(), mains[k].round());

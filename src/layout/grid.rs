@@ -163,15 +163,8 @@ impl Ctx<'_> {
             header = header.max(ICON / 2.0 + TWO_LINKS);
         }
         // Gateways on a side line hang half inside too: beside them, the same channel.
-        let side_pad = |side: Side| {
-            TWO_LINKS
-                + if self.has_border_on(e, side) {
-                    ICON / 2.0
-                } else {
-                    0.0
-                }
-        };
-        let (pad_l, pad_r) = (side_pad(Side::Left), side_pad(Side::Right));
+        let pad_l = TWO_LINKS + self.hang(e, Side::Left);
+        let pad_r = TWO_LINKS + self.hang(e, Side::Right);
         let grid_w = cols.len() as f32 * zone_w + COL_GAP * (cols.len().saturating_sub(1)) as f32;
         for (ci, &col) in cols.iter().enumerate() {
             self.rel[col.index()] = (pad_l + ci as f32 * (zone_w + COL_GAP), header);

@@ -42,14 +42,7 @@ impl Ctx<'_> {
         let lw = label.as_ref().map_or(0.0, |l| l.rect.right() + PAD);
         let header_right = label.as_ref().map_or(0.0, |l| l.rect.right());
         // Border icons on a side line hang half inside: keep the content clear of them.
-        let hang = |side: Side| {
-            if self.has_border_on(e, side) {
-                ICON / 2.0
-            } else {
-                0.0
-            }
-        };
-        let (hang_l, hang_r) = (hang(Side::Left), hang(Side::Right));
+        let (hang_l, hang_r) = (self.hang(e, Side::Left), self.hang(e, Side::Right));
         let mut w = (cw + 2.0 * PAD + hang_l + hang_r)
             .max(lw)
             .max(120.0)
@@ -128,9 +121,7 @@ impl Ctx<'_> {
             }
             // A gateway on a side line of its VPC is reached from that side, not from above.
             let sideways = self.placement(x) == Placement::Border
-                && ent
-                    .parent
-                    .is_some_and(|p| matches!(self.border_side(x, p), Side::Left | Side::Right));
+                && matches!(self.border_side(x), Side::Left | Side::Right);
             if sideways {
                 continue;
             }

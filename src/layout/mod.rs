@@ -244,6 +244,8 @@ struct Ctx<'a> {
     /// The links between two different children of each entity (`None`: between two
     /// roots), in model order: the links that `flow` over that entity's children can see.
     links_under: std::collections::HashMap<Option<EntId>, Vec<usize>>,
+    /// Per border node: the line of its group's frame it sits on.
+    sides: Vec<Option<Side>>,
     /// The number of overlays each entity is a member of.
     overlays_around: Vec<u32>,
     /// Entities that are, or hold, members of an overlay whose members have different
@@ -309,6 +311,7 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         overlays_around,
         holds_cross_member,
         item_at: vec![u32::MAX; n],
+        sides: vec![None; n],
         content_min: vec![0.0; n],
         subnet_title: m
             .entities
@@ -317,6 +320,14 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
             .map(|e| HEADER_ICON + 8.0 + text.width(&e.label, GROUP_LABEL_SIZE, false).ceil())
             .fold(0.0, f32::max),
     };
+    // The line each border node sits on, once: every step that sizes or places its group
+    // asks.
+    for (i, e) in m.entities.iter().enumerate() {
+        let b = EntId(i as u32);
+        if let (Some(p), true) = (e.parent, c.placement(b) == Placement::Border) {
+            c.sides[i] = Some(c.face_of(b, p));
+        }
+    }
     // 1–3. Size everything bottom-up and place children relative to their parents.
     for &r in &m.roots {
         c.lay(r);
@@ -408,7 +419,22 @@ impl Ctx<'_> {
             .get(e)
             .children
             .iter()
-            .any(|c| self.placement(*c) == Placement::Border && self.border_side(*c, e) == side)
+            .any(|c| self.placement(*c) == Placement::Border && self.border_side(*c) == side)
+    }
+
+    /// How far border icons on `side` of group `e` reach into it: half an icon when there
+    /// are any.
+    fn hang(&self, e: EntId, side: Side) -> f32 {
+        if self.has_border_on(e, side) {
+            ICON / 2.0
+        } else {
+            0.0
+        }
+    }
+
+    /// The line of its group's frame that border node `b` sits on (see [`Ctx::face_of`]).
+    fn border_side(&self, b: EntId) -> Side {
+        self.sides[b.index()].unwrap_or(Side::Top)
     }
 
     /// What `e` is linked with: the other end of each of its links, in link order.
