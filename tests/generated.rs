@@ -240,12 +240,17 @@ proptest! {
         }
         prop_assert!(r.defects.is_empty(), "{}\n{}", text, r.defects.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
         prop_assert_eq!(r.figures.close_parallels, 0, "parallel links closer than 8 px in\n{}", text);
-        // Coincident links, excursions and mirrored zones are zero on generated specs too
-        // (border hugging, grazing and detours are still counted by the survey mode above).
+        // Coincident links, excursions, border hugging, grazing and mirrored zones are zero
+        // on generated specs too. Detours are still only counted by the survey mode above:
+        // a link into a private subnet whose only ways down are blocked by a load balancer
+        // band across the zone gap and by subnets it may not enter has no shorter way
+        // (docs/performance.md lists the counts over nine seeds).
         for b in &r.blemishes {
             prop_assert!(
                 !matches!(b.kind, archdraw::quality::BlemishKind::CoincidentLinks
                     | archdraw::quality::BlemishKind::Excursion
+                    | archdraw::quality::BlemishKind::BorderHugging
+                    | archdraw::quality::BlemishKind::Grazing
                     | archdraw::quality::BlemishKind::ZoneOrder),
                 "{}\n{}", b, text
             );

@@ -16,7 +16,10 @@
 //!    of links leaving one side swapped where their order makes them cross by the box.
 //! 5. [`nudge`]: every segment moved across its channel: centred between frames, clear of
 //!    nodes, parallel links spread evenly, twins drawn apart.
-//! 6. [`labels`]: each label on its link's longest free stretch, clear of boxes, labels and
+//! 6. [`review`]: links that nudging left along a frame line (their channel was too
+//!    narrow for all the links the search put in it) routed again, avoiding that stretch,
+//!    where that leaves fewer links hugging frames or making detours.
+//! 7. [`labels`]: each label on its link's longest free stretch, clear of boxes, labels and
 //!    links.
 
 mod ends;
@@ -25,6 +28,7 @@ mod heuristic;
 mod labels;
 mod nudge;
 mod ports;
+mod review;
 mod search;
 mod simplify;
 
@@ -81,6 +85,7 @@ pub fn route(m: &Model, l: &Layout, text: &dyn Measure) -> Routes {
 pub struct StepTimes {
     pub grid: std::time::Duration,
     pub search: std::time::Duration,
+    /// Nudging, with the review (which may search and nudge again).
     pub nudge: std::time::Duration,
     pub labels: std::time::Duration,
 }
@@ -93,10 +98,11 @@ pub fn route_timed(m: &Model, l: &Layout, text: &dyn Measure) -> (Routes, StepTi
     // (Asking for the number of cores reads files; only when it matters.)
     let parallel = m.links.len() >= search::PARALLEL_MIN_LINKS
         && std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
-    let mut points = search::route_all(m, l, &grid, parallel);
+    let mut points = search::route_all(m, l, &grid, parallel, &[]);
     ends::untangle(m, l, &mut points);
     let t2 = std::time::Instant::now();
     nudge::nudge(m, l, &mut points);
+    review::review(m, l, &grid, parallel, &mut points);
     let t3 = std::time::Instant::now();
     let mut out = Routes {
         links: points

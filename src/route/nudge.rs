@@ -116,6 +116,29 @@ struct Seg {
     /// Tie-break among segments on one line: the first-declared link on the left of its
     /// travel.
     rank: i64,
+    pinned: bool,
+    /// The limits left out because the segment moves as one with the segment across a
+    /// short jog (see [`jog_ties`]); set again if that tie is undone.
+    jog: (f32, f32),
+}
+
+impl Seg {
+    /// Sets the limits a tie across a jog left out (the tie is undone).
+    fn untie(&mut self) {
+        let (jlo, jhi) = self.jog;
+        if self.pinned || (jlo == f32::MIN && jhi == f32::MAX) {
+            return;
+        }
+        let (hlo, hhi) = (self.slo.max(jlo), self.shi.min(jhi));
+        (self.lo, self.hi) = (hlo.min(self.pos), hhi.max(self.pos));
+        (self.slo, self.shi) = if hlo <= hhi {
+            (hlo, hhi)
+        } else {
+            (self.lo, self.hi)
+        };
+        self.target = self.target.clamp(self.lo, self.hi);
+        self.jog = (f32::MIN, f32::MAX);
+    }
 }
 
 /// Nudges every path (see the module doc).
@@ -253,6 +276,72 @@ fn side_range(l: &Layout, e: EntId, vertical: bool) -> Option<(f32, f32)> {
     Some((lo + m, hi - m))
 }
 
+/// Per link, the end segment (first or last) that a jog shorter than [`SEP`] joins to the
+/// next segment parallel to it, where the line after the jog lies within the side the end
+/// segment leaves: (link, end segment, the segment after the jog). The two move as one
+/// variable, so the jog goes however they are moved (a port a few px off the line the link
+/// goes on would otherwise hold that line where its neighbours squeeze it against a frame).
+/// Not where another segment lies between the two lines alongside either: the order across
+/// would not be one order.
+fn jog_ties(
+    m: &Model,
+    l: &Layout,
+    paths: &[Vec<Point>],
+    vertical: bool,
+) -> Vec<(usize, usize, usize)> {
+    let parallel = |p: Point, q: Point| {
+        across(p, vertical) == across(q, vertical) && along(p, vertical) != along(q, vertical)
+    };
+    let mut ties = Vec::new();
+    for (k, pts) in paths.iter().enumerate() {
+        let n = pts.len();
+        if n < 4 {
+            continue;
+        }
+        let link = &m.links[k];
+        for (end, other, jog_far, e) in [(0, 2, 2, link.from), (n - 2, n - 4, n - 3, link.to)] {
+            let (pos, f) = (across(pts[end], vertical), across(pts[jog_far], vertical));
+            if !parallel(pts[end], pts[end + 1])
+                || !parallel(pts[other], pts[other + 1])
+                || f == pos
+                || (f - pos).abs() >= SEP
+                || !side_range(l, e, vertical).is_some_and(|(lo, hi)| lo <= f && f <= hi)
+                || ties.contains(&(k, other, end))
+            {
+                continue;
+            }
+            ties.push((k, end, other));
+        }
+    }
+    // Segments of the axis: (across, along from, along to, link, index).
+    let mut all: Vec<(f32, f32, f32, usize, usize)> = Vec::new();
+    for (k, pts) in paths.iter().enumerate() {
+        for (i, w) in pts.windows(2).enumerate() {
+            if parallel(w[0], w[1]) {
+                let (u, v) = (along(w[0], vertical), along(w[1], vertical));
+                all.push((across(w[0], vertical), u.min(v), u.max(v), k, i));
+            }
+        }
+    }
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ties.retain(|&(k, a, b)| {
+        let ext = |i: usize| {
+            let (p, q) = (paths[k][i], paths[k][i + 1]);
+            let (u, v) = (along(p, vertical), along(q, vertical));
+            (u.min(v), u.max(v))
+        };
+        let (pa, pb) = (across(paths[k][a], vertical), across(paths[k][b], vertical));
+        let (lo, hi) = (pa.min(pb), pa.max(pb));
+        let (ea, eb) = (ext(a), ext(b));
+        let from = all.partition_point(|s| s.0 < lo);
+        !all[from..].iter().take_while(|s| s.0 <= hi).any(|s| {
+            !(s.3 == k && (s.4 == a || s.4 == b))
+                && ((s.1 < ea.1 && ea.0 < s.2) || (s.1 < eb.1 && eb.0 < s.2))
+        })
+    });
+    ties
+}
+
 fn nudge_axis(
     m: &Model,
     l: &Layout,
@@ -287,6 +376,12 @@ fn nudge_axis(
         }
     }
     cross.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)));
+    let ties = jog_ties(m, l, paths, vertical);
+    // Whether segments `a` and `b` of link `k` are tied across a jog.
+    let tied = |k: usize, a: usize, b: usize| {
+        ties.iter()
+            .any(|t| t.0 == k && ((t.1, t.2) == (a, b) || (t.1, t.2) == (b, a)))
+    };
     let mut segs: Vec<Seg> = Vec::new();
     // Each side's clearance limit and how far along the segment it holds, for a channel
     // too narrow for all of them (one buffer for all segments).
@@ -406,13 +501,29 @@ fn nudge_axis(
                 (true, false) => [i + 2 == n - 1, false],
                 (true, true) => [false; 2],
             };
+            // Which ends of the segment meet a jog whose other side it moves as one with
+            // (that neighbour shrinks to nothing instead of turning back).
+            let jog_at = [i >= 2 && tied(k, i, i - 2), tied(k, i, i + 2)];
+            let far_jog: Vec<bool> = match (first, last) {
+                (false, false) => vec![jog_at[0], jog_at[1]],
+                (false, true) => vec![jog_at[0]],
+                (true, false) => vec![jog_at[1]],
+                (true, true) => vec![],
+            };
             let far = &far.0[..far.1];
-            for (&f, &port) in far.iter().zip(&port_end) {
+            // The limits a tied jog's end would set, kept apart in case the tie is undone.
+            let (mut jlo, mut jhi) = (f32::MIN, f32::MAX);
+            for ((&f, &port), &skip) in far.iter().zip(&port_end).zip(&far_jog) {
+                let (lo_at, hi_at) = if skip {
+                    (&mut jlo, &mut jhi)
+                } else {
+                    (&mut hlo, &mut hhi)
+                };
                 let stub = if port { STUB.min((pos - f).abs()) } else { 0.0 };
                 if f < pos {
-                    hlo = hlo.max(f + stub);
+                    *lo_at = lo_at.max(f + stub);
                 } else {
-                    hhi = hhi.min(f - stub);
+                    *hi_at = hi_at.min(f - stub);
                 }
             }
             // A neighbour grows away from its far end as the segment moves: not alongside
@@ -421,8 +532,13 @@ fn nudge_axis(
                 ((!first).then(|| i - 1), along(p, vertical)),
                 ((!last).then_some(i + 2), along(q, vertical)),
             ];
-            for (j, e) in ends {
+            for ((j, e), skip) in ends.into_iter().zip(jog_at) {
                 let Some(j) = j else { continue };
+                let (lo_at, hi_at) = if skip {
+                    (&mut jlo, &mut jhi)
+                } else {
+                    (&mut hlo, &mut hhi)
+                };
                 let f = across(pts[j], vertical);
                 let from = cross.partition_point(|c| c.0 <= e - GAP);
                 for &(_, c0, c1, o) in cross[from..].iter().take_while(|c| c.0 < e + GAP) {
@@ -430,9 +546,9 @@ fn nudge_axis(
                         continue;
                     }
                     if c0 >= pos && f <= pos {
-                        hhi = hhi.min(c0);
+                        *hi_at = hi_at.min(c0);
                     } else if c1 <= pos && f >= pos {
-                        hlo = hlo.max(c1);
+                        *lo_at = lo_at.max(c1);
                     }
                 }
             }
@@ -513,6 +629,8 @@ fn nudge_axis(
             segs.push(Seg {
                 link: k,
                 i,
+                pinned,
+                jog: (jlo, jhi),
                 pos,
                 a0,
                 a1,
@@ -602,6 +720,36 @@ fn nudge_axis(
             }
         }
         start = end;
+    }
+    // An end segment and the segment across its short jog: one variable (where they can
+    // share a place; else each keeps the limits its jog sets).
+    for &(k, a, b) in &ties {
+        let find = |i: usize| segs.iter().position(|s| s.link == k && s.i == i);
+        let (Some(x), Some(y)) = (find(a), find(b)) else {
+            for s in [find(a), find(b)].into_iter().flatten() {
+                segs[s].untie();
+            }
+            continue;
+        };
+        let (gx, gy) = (group[x], group[y]);
+        let (sx, sy) = (&segs[x], &segs[y]);
+        if gx == gy
+            || members[gx].len() > 1
+            || members[gy].len() > 1
+            || sx.pinned
+            || sy.pinned
+            || sx.lo.max(sy.lo) > sx.hi.min(sy.hi)
+        {
+            segs[x].untie();
+            segs[y].untie();
+            continue;
+        }
+        let keep = gx.min(gy);
+        let moved = std::mem::take(&mut members[gx.max(gy)]);
+        for &z in &moved {
+            group[z] = keep;
+        }
+        members[keep].extend(moved);
     }
     // Variables: one per group, numbered in the order across.
     let mut var_of = vec![usize::MAX; n];
@@ -925,6 +1073,8 @@ mod tests {
             low_turn,
             high_turn,
             rank: 0,
+            pinned: false,
+            jog: (f32::MIN, f32::MAX),
         }
     }
 
@@ -1035,6 +1185,45 @@ mod tests {
         // Narrow all along (limits 14 and 6 between lines 20 apart): the midline.
         let limits = [(14.0, 100.0, true), (6.0, 100.0, false)];
         assert_eq!(narrow_channel(0.0, 20.0, &limits), (10.0, 10.0));
+    }
+
+    #[test]
+    fn an_end_jog_moves_with_the_line_it_joins() {
+        // Two links come up out of a queue under the 40 px gap between two zone columns;
+        // the search leaves nat0 -> n0 on a port 8 px off the line it comes down on. The
+        // end and that line move as one: the jog goes, and both links keep 14 px from the
+        // zone lines, 8 px apart.
+        let t = include_str!("../../tests/cases/valid/two-links-up-a-zone-gap.toml");
+        let d = crate::compile(t).expect("compiles");
+        let link = |from: &str, to: &str| {
+            let k = d
+                .model
+                .links
+                .iter()
+                .position(|l| d.model.get(l.from).id == from && d.model.get(l.to).id == to)
+                .expect("the link");
+            d.routes.links[k].points.clone()
+        };
+        let zone = |id: &str| {
+            let e = d
+                .model
+                .entities
+                .iter()
+                .position(|e| e.id == id)
+                .expect("zone");
+            d.layout.boxes[e].as_ref().expect("placed").rect
+        };
+        let (left, right) = (zone("us-east-1a@v1").right(), zone("us-east-1b@v1").x);
+        let down = link("nat0", "n0");
+        assert_eq!(down.len(), 4, "no jog before the queue: {down:?}");
+        let up = link("n0", "igw0");
+        for x in [down[3].0, up[0].0] {
+            assert!(
+                x >= left + 14.0 && x <= right - 14.0,
+                "{x} in {left}..{right}"
+            );
+        }
+        assert!((down[3].0 - up[0].0).abs() >= 8.0);
     }
 
     #[test]

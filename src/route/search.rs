@@ -30,7 +30,13 @@ pub(super) const PARALLEL_MIN_LINKS: usize = 256;
 /// and it shares no end with a first-half link (port use). From the first
 /// route that fails the test on, links are routed again here, after the first half and the
 /// kept routes. The result is exactly that of routing every link in order on one thread.
-pub(super) fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> Vec<Vec<Point>> {
+pub(super) fn route_all(
+    m: &Model,
+    l: &Layout,
+    grid: &Grid,
+    parallel: bool,
+    crowded: &[Vec<Crowded>],
+) -> Vec<Vec<Point>> {
     let n = m.links.len();
     let route_range = |r: &mut Router, used: &mut Used, range: std::ops::Range<usize>| {
         range
@@ -42,7 +48,7 @@ pub(super) fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> V
             .collect::<Vec<_>>()
     };
     if n < 2 || !parallel {
-        let mut r = Router::new(m, l, grid);
+        let mut r = Router::new(m, l, grid, crowded);
         let mut used = Used::new(grid.edges());
         return route_range(&mut r, &mut used, 0..n)
             .into_iter()
@@ -52,11 +58,11 @@ pub(super) fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> V
     let split = n / 2;
     let (mut r, mut used, first, second) = std::thread::scope(|s| {
         let spec = s.spawn(|| {
-            let mut r = Router::new(m, l, grid);
+            let mut r = Router::new(m, l, grid, crowded);
             let mut used = Used::new(grid.edges());
             route_range(&mut r, &mut used, split..n)
         });
-        let mut r = Router::new(m, l, grid);
+        let mut r = Router::new(m, l, grid, crowded);
         let mut used = Used::new(grid.edges());
         let first = route_range(&mut r, &mut used, 0..split);
         let second = spec.join().expect("routing thread");
@@ -128,10 +134,24 @@ pub(super) fn route_all(m: &Model, l: &Layout, grid: &Grid, parallel: bool) -> V
     out
 }
 
+/// A stretch of channel where a link ran along a frame line (found by [`super::review`]):
+/// on its next search, that link's edges inside `rect` running the same way cost
+/// [`CROWDED`] times as much.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Crowded {
+    pub rect: Rect,
+    pub horizontal: bool,
+}
+
+/// Cost factor of an edge in a [`Crowded`] stretch, for the link that hugged there.
+const CROWDED: f32 = 4.0;
+
 struct Router<'a> {
     m: &'a Model,
     l: &'a Layout,
     grid: &'a Grid,
+    /// Per link, the stretches that cost it more (empty for most).
+    crowded: &'a [Vec<Crowded>],
     /// The grid path of the last routed link (empty when it had none).
     path: Vec<(usize, usize)>,
     /// The box of grid points (i0, i1, j0, j1) that the searches of the last link expanded.
@@ -314,12 +334,13 @@ impl Drop for Router<'_> {
 }
 
 impl<'a> Router<'a> {
-    fn new(m: &'a Model, l: &'a Layout, grid: &'a Grid) -> Router<'a> {
+    fn new(m: &'a Model, l: &'a Layout, grid: &'a Grid, crowded: &'a [Vec<Crowded>]) -> Router<'a> {
         let spare = SPARE.take().unwrap_or_default();
         Router {
             m,
             l,
             grid,
+            crowded,
             path: Vec::new(),
             reads: None,
             expanded: std::cell::Cell::new(None),
@@ -544,6 +565,7 @@ impl<'a> Router<'a> {
             flags
         };
         let twins = self.twin[k];
+        let crowded: &[Crowded] = self.crowded.get(k).map_or(&[], |c| c.as_slice());
         // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
         let bits = usize::BITS - (nx - 1).leading_zeros();
         let mask = (1usize << bits) - 1;
@@ -675,6 +697,22 @@ impl<'a> Router<'a> {
                     cost *= BAND;
                 } else if g.hugs(e) {
                     cost *= HUG;
+                }
+                if !crowded.is_empty() {
+                    let (x0, x1) = (g.xs[i].min(g.xs[ni]), g.xs[i].max(g.xs[ni]));
+                    let (y0, y1) = (g.ys[j].min(g.ys[nj]), g.ys[j].max(g.ys[nj]));
+                    if crowded.iter().any(|z| {
+                        let r = &z.rect;
+                        // Along the edge the stretch overlaps it; across, it holds it.
+                        z.horizontal == (dy == 0)
+                            && if dy == 0 {
+                                x0 < r.right() && x1 > r.x && y0 >= r.y && y0 <= r.bottom()
+                            } else {
+                                y0 < r.bottom() && y1 > r.y && x0 >= r.x && x0 <= r.right()
+                            }
+                    }) {
+                        cost *= CROWDED;
+                    }
                 }
                 if flags & COMMON != 0 {
                     cost += EXCURSION;
@@ -998,7 +1036,7 @@ mod tests {
         }
         let d = crate::compile(&t).expect("compiles");
         let grid = Grid::build(&d.model, &d.layout);
-        let r = Router::new(&d.model, &d.layout, &grid);
+        let r = Router::new(&d.model, &d.layout, &grid, &[]);
         let n = d.model.links.len();
         // Every subset of links on an edge of its own (edge = subset bits).
         let mut users = EdgeUsers::new(1 << n);
@@ -1047,8 +1085,8 @@ mod tests {
         t += &links;
         let d = crate::compile(&t).expect("compiles");
         let grid = Grid::build(&d.model, &d.layout);
-        let one = route_all(&d.model, &d.layout, &grid, false);
-        let two = route_all(&d.model, &d.layout, &grid, true);
+        let one = route_all(&d.model, &d.layout, &grid, false, &[]);
+        let two = route_all(&d.model, &d.layout, &grid, true, &[]);
         assert_eq!(one.len(), d.model.links.len());
         assert_eq!(one, two);
     }
