@@ -713,3 +713,50 @@ fn a_column_item_whose_outside_partner_stands_above_keeps_its_label_on_the_outer
         "pipeline label {label:?} not below its icon"
     );
 }
+
+#[test]
+fn a_chain_from_outside_runs_straight_down_into_its_gateway() {
+    // Shoppers -> CloudFront -> WAF -> internet gateway, with CloudFront also linked to S3
+    // further down: the chain lines up over the gateway; the S3 link bends.
+    let at = boxes(&spec("specs/web-shop.toml"));
+    let x = at("igw").cx();
+    for id in ["shoppers", "cdn", "waf"] {
+        assert!(
+            (at(id).cx() - x).abs() < 0.5,
+            "{id} at {} not over the gateway at {x}",
+            at(id).cx()
+        );
+    }
+}
+
+#[test]
+fn no_link_turns_within_10_px_of_its_ends() {
+    // A link that turns a few px from its box reads as a hook on the box's side.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = all_specs();
+    for e in std::fs::read_dir(root.join("tests/cases/fuzz")).expect("folder") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let text = std::fs::read_to_string(&p).expect("readable");
+            texts.push((p.display().to_string(), text));
+        }
+    }
+    let mut checked = 0;
+    for (path, text) in texts {
+        let Ok(d) = archdraw::compile(&text) else {
+            continue;
+        };
+        for r in &d.routes.links {
+            let p = &r.points;
+            if p.len() < 3 {
+                continue;
+            }
+            for (a, b) in [(p[0], p[1]), (p[p.len() - 1], p[p.len() - 2])] {
+                let len = (a.0 - b.0).abs() + (a.1 - b.1).abs();
+                assert!(len >= 10.0, "{path}: a {len} px end stub in {p:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} ends checked");
+}

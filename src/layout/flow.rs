@@ -517,7 +517,12 @@ impl Ctx<'_> {
                                         let o = if a == p { b } else { a };
                                         (rank[o] > rank[p] && !beside(o)).then_some(o)
                                     })
-                                    .min_by(|&u, &v| x[u].total_cmp(&x[v]).then(u.cmp(&v)))
+                                    .min_by(|&u, &v| {
+                                        rank[u]
+                                            .cmp(&rank[v])
+                                            .then(x[u].total_cmp(&x[v]))
+                                            .then(u.cmp(&v))
+                                    })
                             };
                             above.retain(|q| first_below(q.other) == Some(i));
                             // Several links from one node whose label is on its right reach

@@ -143,6 +143,11 @@ pub(super) struct Crowded {
     pub horizontal: bool,
 }
 
+/// A link's first and last segments should be at least this long: a turn closer to the
+/// port than this costs [`SHORT_STUB`] more.
+const STUB: f32 = 10.0;
+const SHORT_STUB: f32 = 3.0 * BEND;
+
 /// Cost factor of an edge in a [`Crowded`] stretch, for the link that hugged there.
 const CROWDED: f32 = 4.0;
 
@@ -566,6 +571,29 @@ impl<'a> Router<'a> {
         };
         let twins = self.twin[k];
         let crowded: &[Crowded] = self.crowded.get(k).map_or(&[], |c| c.as_slice());
+        // Grid points closer than STUB to a port along its outward ray, with the heading
+        // that a turn there would cut short: leaving a start port outward, or entering a
+        // goal port inward (a link that turns a few px from its box reads as a hook).
+        let mut stubs: Vec<(usize, usize, usize, bool)> = Vec::new();
+        for (ports, start) in [(starts, true), (goals, false)] {
+            for p in ports {
+                let (Some(i0), Some(j0)) = (g.xi(p.x), g.yi(p.y)) else {
+                    continue;
+                };
+                let (dx, dy) = outward(p.side);
+                let d = dir_index((dx, dy));
+                let heading = if start { d } else { (d + 2) % 4 };
+                let (mut i, mut j) = (i0 as i64 + dx as i64, j0 as i64 + dy as i64);
+                while i >= 0 && j >= 0 && (i as usize) < nx && (j as usize) < ny {
+                    let (iu, ju) = (i as usize, j as usize);
+                    if (g.xs[iu] - p.x).abs() + (g.ys[ju] - p.y).abs() >= STUB {
+                        break;
+                    }
+                    stubs.push((iu, ju, heading, start));
+                    (i, j) = (i + dx as i64, j + dy as i64);
+                }
+            }
+        }
         // A state is (j, i, heading) in bit fields: decoding it takes shifts, not a division.
         let bits = usize::BITS - (nx - 1).leading_zeros();
         let mask = (1usize << bits) - 1;
@@ -736,6 +764,13 @@ impl<'a> Router<'a> {
                 }
                 if nd != d {
                     cost += BEND;
+                    // Turning off a start port's ray (heading `d`), or onto a goal port's
+                    // (heading `nd`), within STUB of the port.
+                    if stubs.iter().any(|&(si, sj, h, start)| {
+                        si == i && sj == j && h == if start { d } else { nd }
+                    }) {
+                        cost += SHORT_STUB;
+                    }
                 }
                 let ns = state(ni, nj, nd);
                 let nc = c + cost;
