@@ -54,17 +54,20 @@ fn path(d: &archdraw::Diagram, from: &str, to: Option<&str>) -> Vec<archdraw::ge
         .clone()
 }
 
+/// The placed box (with its label) of entity `id` in diagram `d`.
+fn placed<'a>(d: &'a archdraw::Diagram, id: &str) -> &'a archdraw::layout::Placed {
+    let k = d
+        .model
+        .entities
+        .iter()
+        .position(|e| e.id == id)
+        .unwrap_or_else(|| panic!("no entity {id}"));
+    d.layout.boxes[k].as_ref().expect("placed")
+}
+
 fn boxes(text: &str) -> impl Fn(&str) -> Rect {
     let d = archdraw::compile(text).expect("compiles");
-    move |id: &str| {
-        let k = d
-            .model
-            .entities
-            .iter()
-            .position(|e| e.id == id)
-            .unwrap_or_else(|| panic!("no entity {id}"));
-        d.layout.boxes[k].as_ref().expect("placed").rect
-    }
+    move |id: &str| placed(&d, id).rect
 }
 
 #[test]
@@ -234,13 +237,7 @@ fn a_wrapped_rank_puts_what_links_onward_in_its_last_row() {
 #[test]
 fn a_fan_in_sink_has_its_label_below_so_links_come_in_from_both_sides() {
     let d = archdraw::compile(&spec("tests/cases/valid/fan-in.toml")).expect("compiles");
-    let k = d
-        .model
-        .entities
-        .iter()
-        .position(|e| e.id == "queue")
-        .expect("queue");
-    let b = d.layout.boxes[k].as_ref().expect("placed");
+    let b = placed(&d, "queue");
     let label = b.label.as_ref().expect("label").rect;
     assert!(
         label.y >= b.rect.bottom(),
@@ -759,4 +756,22 @@ fn no_link_turns_within_10_px_of_its_ends() {
         }
     }
     assert!(checked > 100, "only {checked} ends checked");
+}
+
+#[test]
+fn a_stream_fed_from_three_zones_passes_straight_on_down_its_chain() {
+    // Workers in three zones feed the stream; the stream feeds one function, which feeds
+    // the lake. The stream's label goes on its right, so the chain leaves its bottom and
+    // runs straight (a label below would send it out sideways and back).
+    let text = spec("specs/eks-streaming.toml");
+    let d = archdraw::compile(&text).expect("compiles");
+    let b = placed(&d, "stream");
+    let label = b.label.as_ref().expect("label").rect;
+    assert!(
+        label.x >= b.rect.right(),
+        "label {label:?} not right of {:?}",
+        b.rect
+    );
+    assert_eq!(path(&d, "stream", Some("etl")).len(), 2, "a straight link");
+    assert_eq!(path(&d, "etl", Some("lake")).len(), 2, "a straight link");
 }

@@ -65,10 +65,14 @@ impl Ctx<'_> {
             // linked across zones or regions to its peer in the same tier (a primary
             // database and its standby), so that the link runs straight between their sides.
             // But a hub stacked over (or under) a partner in its own zone column keeps the
-            // label on its right: a label below would block the straight line between them.
+            // label on its right: a label below would block the straight line between them;
+            // and so does a sink that passes what it gathers on to one next thing (a stream
+            // fed by workers in three zones, read by one function): the chain goes on down
+            // from its bottom, and the fan-in comes in at its top and left.
             Placement::Inside
                 if self.downward(ent.parent)
-                    && ((self.is_hub(e) && !self.has_stacked_partner(e)) || self.has_peer(e)) =>
+                    && ((self.is_hub(e) && !self.has_stacked_partner(e) && !self.passes_on(e))
+                        || self.has_peer(e)) =>
             {
                 label_below(label)
             }
@@ -87,6 +91,30 @@ impl Ctx<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `e` gathers from a few and passes on to one: two or three distinct sources
+    /// link to it, and its own links all go to one other thing that is not one of them.
+    fn passes_on(&self, e: EntId) -> bool {
+        let (mut sources, mut targets) = (Vec::new(), Vec::new());
+        for &k in &self.links_of[e.index()] {
+            let l = &self.m.links[k];
+            if l.to == e {
+                sources.push(l.from);
+            }
+            if l.from == e {
+                targets.push(l.to);
+            }
+        }
+        for v in [&mut sources, &mut targets] {
+            v.sort();
+            v.dedup();
+        }
+        // (Four or more sources make a star, which stands in their middle: quality.md's
+        // off-centre hub; its label stays below.)
+        (2..HUB_LINKS).contains(&sources.len())
+            && targets.len() == 1
+            && !sources.contains(&targets[0])
     }
 
     /// Whether `e` is a hub: linked with at least [`HUB_LINKS`] distinct others.
