@@ -109,6 +109,8 @@ pub struct Link {
     pub from: EntId,
     pub to: EntId,
     pub label: Option<String>,
+    /// Texts drawn by the start and by the end of the link.
+    pub end_labels: [Option<String>; 2],
     pub style: LineStyle,
     pub arrow: Arrow,
     pub span: Span,
@@ -305,6 +307,13 @@ impl Builder<'_> {
                 Diagnostic::error(id.span, format!("invalid id `{}`", id.value))
                     .with_hint("ids are non-empty and may not contain `@`"),
             );
+        }
+        if id.value == CLOUD {
+            self.diags.push(
+                Diagnostic::error(id.span, "the id `cloud` is reserved")
+                    .with_hint("`in = \"cloud\"` names the AWS Cloud box; choose another id"),
+            );
+            return;
         }
         self.names.insert(id.value.clone(), (what, id.span));
     }
@@ -644,10 +653,13 @@ impl Builder<'_> {
                     .or_hint(format!("group kinds: {}", GROUP_KINDS.join(", "))),
                 );
             }
-            let label = g.label.as_ref().map_or_else(
+            let mut label = g.label.as_ref().map_or_else(
                 || default_group_label(&g.kind.value, &g.id.value),
                 |l| l.value.clone(),
             );
+            if let Some(n) = g.number.as_ref().filter(|_| g.kind.value == "account") {
+                label = format!("{label} ({})", n.value);
+            }
             let (kind, named) = if g.span.is_empty() {
                 (
                     EntKind::Group {
@@ -1083,6 +1095,8 @@ impl Builder<'_> {
                         from,
                         to,
                         label: l.label.as_ref().map(|x| x.value.clone()),
+                        end_labels: [&l.from_label, &l.to_label]
+                            .map(|x| x.as_ref().map(|x| x.value.clone())),
                         style: l.style,
                         arrow: l.arrow,
                         // A fan-in's links point at their sources, a fan-out's at their
@@ -1173,6 +1187,10 @@ impl Builder<'_> {
 
     /// Resolves an `in` reference: a region, zone name, VPC, subnet or group.
     fn container(&mut self, r: &Sp<String>) -> Option<EntId> {
+        if r.value == CLOUD {
+            // The AWS Cloud box, outside every region (global services).
+            return Some(self.cloud());
+        }
         for zones in self.region_zones.values() {
             if let Some((_, z)) = zones.iter().find(|(n, _)| *n == r.value) {
                 return Some(*z);
@@ -1288,14 +1306,20 @@ impl Builder<'_> {
     }
 }
 
+/// The reserved id that `in` uses for the AWS Cloud box.
+pub const CLOUD: &str = "cloud";
+
 /// Kinds a `[groups.x]` table may have.
 pub const GROUP_KINDS: &[&str] = &[
     "ecs-cluster",
     "ecs-service",
     "ecs-task",
+    "eks-cluster",
     "security-group",
     "auto-scaling-group",
     "account",
+    "organization",
+    "organizational-unit",
     "data-center",
     "generic",
 ];
@@ -1308,6 +1332,9 @@ fn default_group_label(kind: &str, id: &str) -> String {
         "security-group" => "Security group".into(),
         "auto-scaling-group" => "Auto Scaling group".into(),
         "account" => "AWS account".into(),
+        "eks-cluster" => "EKS cluster".into(),
+        "organization" => "Organization".into(),
+        "organizational-unit" => "Organizational unit".into(),
         "data-center" => "Corporate data center".into(),
         _ => id.to_string(),
     }

@@ -517,6 +517,8 @@ struct LinkItem {
     points: Vec<Pt>,
     segs: Vec<Seg>,
     label: Option<Rect>,
+    /// The texts by its ends (`from_label`, `to_label`), where given.
+    end_labels: Vec<(&'static str, Rect)>,
 }
 
 #[derive(Debug)]
@@ -692,6 +694,15 @@ impl Layout {
                 points,
                 segs,
                 label: label_of(k, &what)?,
+                end_labels: {
+                    let mut v = Vec::new();
+                    for key in ["from_label", "to_label"] {
+                        if let Some(lab) = k.get(key).filter(|x| !x.is_null()) {
+                            v.push((key, rect_of(lab, &format!("{key} of {what}"))?));
+                        }
+                    }
+                    v
+                },
             });
         }
         for (i, link) in links.iter_mut().enumerate() {
@@ -834,11 +845,17 @@ fn check_containment(l: &Layout, out: &mut Vec<Defect>) {
         check_group_title(b, out);
     }
     for link in &l.links {
-        if link.label.is_some_and(|lab| !canvas.contains(&lab)) {
+        for (key, _) in link
+            .label
+            .map(|r| ("label", r))
+            .into_iter()
+            .chain(link.end_labels.iter().copied())
+            .filter(|(_, r)| !canvas.contains(r))
+        {
             push(
                 out,
                 Containment,
-                format!("label of link {} is not inside the canvas", link.name),
+                format!("{key} of link {} is not inside the canvas", link.name),
             );
         }
     }
@@ -953,12 +970,19 @@ fn check_label_collisions(l: &Layout, out: &mut Vec<Defect>) {
             desc: format!("label of {}", b.describe()),
         })
     });
-    let link_labels = l.links.iter().enumerate().filter_map(|(i, k)| {
-        k.label.map(|rect| LabelRef {
-            owner: Owner::Link(i),
-            rect,
-            desc: format!("label of link {}", k.name),
-        })
+    let link_labels = l.links.iter().enumerate().flat_map(|(i, k)| {
+        k.label
+            .map(|rect| LabelRef {
+                owner: Owner::Link(i),
+                rect,
+                desc: format!("label of link {}", k.name),
+            })
+            .into_iter()
+            .chain(k.end_labels.iter().map(move |&(key, rect)| LabelRef {
+                owner: Owner::Link(i),
+                rect,
+                desc: format!("{key} of link {}", k.name),
+            }))
     });
     let labels: Vec<LabelRef> = box_labels.chain(link_labels).collect();
 

@@ -237,6 +237,9 @@ fn frame_style(
             "ecs-cluster" => ("#ED7100", false, None, Some("ecs-cluster")),
             "ecs-service" => ("#ED7100", true, None, Some("ecs-service")),
             "ecs-task" => ("#ED7100", true, None, Some("ecs-task")),
+            "eks-cluster" => ("#ED7100", false, None, Some("eks-cluster")),
+            "organization" => ("#E7157B", false, None, Some("organization")),
+            "organizational-unit" => ("#E7157B", true, None, Some("organizational-unit")),
             _ => ("#7D8998", true, None, Some("generic")),
         },
     }
@@ -390,7 +393,7 @@ pub fn scene_with_theme(
         });
     }
     for r in &routes.links {
-        if let Some(t) = &r.label {
+        for t in r.label.iter().chain(r.end_labels.iter().flatten()) {
             b.prims.push(Prim::Rect {
                 rect: t.rect,
                 radius: 2.0,

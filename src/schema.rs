@@ -177,6 +177,11 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "Members of an overlay drawn around things in different parents (instead of `in`).",
         ),
         ("groups", "label") => string("Title of the frame; default by kind, or the id."),
+        ("groups", "number") => json!({
+            "type": "string",
+            "pattern": "^[0-9]{12}$",
+            "description": "An account's 12-digit id, shown in its title (kind `account` only)."
+        }),
         ("links", "from") => string_or_array(
             "Id(s) of the node(s) or group(s) the link starts at; several make a fan-in.",
         ),
@@ -185,6 +190,12 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
              `from` too, one link per pair).",
         ),
         ("links", "label") => string("Text on the link."),
+        ("links", "from_label") => string(
+            "Text by the link's start (a port or protocol at the source, e.g. \"HTTPS:443\").",
+        ),
+        ("links", "to_label") => {
+            string("Text by the link's end (a port at the target, e.g. \"5432\").")
+        }
         ("links", "style") => one_of(spec::LINE_STYLES, Some("solid"), "Line style."),
         ("links", "arrow") => one_of(spec::ARROWS, Some("forward"), "Where arrowheads are drawn."),
         _ => return None,

@@ -217,6 +217,8 @@ pub struct GroupSpec {
     pub within: Option<Sp<String>>,
     pub span: Vec<Sp<String>>,
     pub label: Option<Sp<String>>,
+    /// An account's 12-digit id, shown in its title.
+    pub number: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +228,10 @@ pub struct LinkSpec {
     pub from: Vec<Sp<String>>,
     pub to: Vec<Sp<String>>,
     pub label: Option<Sp<String>>,
+    /// Text drawn by the link's start (`from_label`) and by its end (`to_label`): a port,
+    /// a protocol.
+    pub from_label: Option<Sp<String>>,
+    pub to_label: Option<Sp<String>>,
     pub style: LineStyle,
     pub arrow: Arrow,
 }
@@ -277,8 +283,16 @@ pub const ROUTE_TABLE_KEYS: &[&str] = &["vpc", "subnets", "routes", "label"];
 /// The keys of one entry of a route table's `routes`.
 pub const ROUTE_KEYS: &[&str] = &["to", "via"];
 pub const NODE_KEYS: &[&str] = &["kind", "in", "label", "icon"];
-pub const GROUP_KEYS: &[&str] = &["kind", "in", "span", "label"];
-pub const LINK_KEYS: &[&str] = &["from", "to", "label", "style", "arrow"];
+pub const GROUP_KEYS: &[&str] = &["kind", "in", "span", "label", "number"];
+pub const LINK_KEYS: &[&str] = &[
+    "from",
+    "to",
+    "label",
+    "from_label",
+    "to_label",
+    "style",
+    "arrow",
+];
 
 /// Every table with the keys it accepts (`routes` entries as `route_tables.routes`).
 pub const TABLE_KEYS: &[(&str, &[&str])] = &[
@@ -868,12 +882,35 @@ impl Reader {
                     .with_hint("`in` makes a frame with children; `span` draws an overlay around members in different parents: use one"),
             );
         }
+        let number = self.opt_str(t, "number");
+        if let Some(n) = &number {
+            if kind.value != "account" {
+                self.diags.push(
+                    Diagnostic::error(
+                        n.span,
+                        format!("`number` on a group of kind `{}`", kind.value),
+                    )
+                    .with_hint("only an `account` group has an account number"),
+                );
+            } else if n.value.len() != 12 || !n.value.bytes().all(|b| b.is_ascii_digit()) {
+                self.diags.push(
+                    Diagnostic::error(
+                        n.span,
+                        format!("account number `{}` is not 12 digits", n.value),
+                    )
+                    .with_hint(
+                        "an AWS account id has exactly 12 digits, e.g. number = \"123456789012\"",
+                    ),
+                );
+            }
+        }
         Some(GroupSpec {
             id,
             kind,
             within: self.opt_str(t, "in"),
             span,
             label: self.opt_str(t, "label"),
+            number,
         })
     }
 
@@ -920,6 +957,8 @@ impl Reader {
                 }
             }
             let label = self.opt_str(t, "label");
+            let from_label = self.opt_str(t, "from_label");
+            let to_label = self.opt_str(t, "to_label");
             let style = self
                 .choice(t, "style", LINE_STYLES)
                 .map_or(LineStyle::Solid, |s| s.value);
@@ -932,6 +971,8 @@ impl Reader {
                     from,
                     to,
                     label,
+                    from_label,
+                    to_label,
                     style,
                     arrow,
                 });

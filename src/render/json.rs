@@ -146,6 +146,13 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
             pts.join(",")
         );
         label(&mut out, r.label.as_ref());
+        // The texts by the ends, only where the spec gives them.
+        for (key, t) in ["from_label", "to_label"].iter().zip(&r.end_labels) {
+            if t.is_some() {
+                let _ = write!(out, r#","{key}":"#);
+                label(&mut out, t.as_ref());
+            }
+        }
         out.push('}');
         if k + 1 < routes.links.len() {
             out.push(',');

@@ -2,7 +2,7 @@
 //! longest free stretch (on the line or just beside it), clear of boxes, labels, other
 //! links, and preferably of frame lines; where there is no room, the nearest free spot.
 
-use super::{seg_hits_rect, snap, Routes, INDEX_CELL, LINK_LABEL_SIZE};
+use super::{seg_hits_rect, snap, Routes, END_LABEL_SIZE, INDEX_CELL, LINK_LABEL_SIZE};
 use crate::geom::{Point, Rect};
 use crate::layout::{Layout, TextBox};
 use crate::model::Model;
@@ -11,7 +11,10 @@ use crate::text::{Measure, LINE_HEIGHT};
 
 /// 4. Places link labels where they hit nothing.
 pub(super) fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &mut Routes) {
-    if m.links.iter().all(|x| x.label.is_none()) {
+    if m.links
+        .iter()
+        .all(|x| x.label.is_none() && x.end_labels.iter().all(Option::is_none))
+    {
         return;
     }
     // Boxes, labels and link segments in bucket grids, so that a candidate spot is tested
@@ -68,6 +71,61 @@ pub(super) fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &m
             .filter(|_| e.is_group())
         {
             frames.insert(p.rect, ());
+        }
+    }
+    // The texts by links' ends first: each has only a few places it can go.
+    for k in 0..routes.links.len() {
+        for end in 0..2 {
+            let Some(label) = m.links[routes.links[k].link].end_labels[end].clone() else {
+                continue;
+            };
+            if label.trim().is_empty() || routes.links[k].points.len() < 2 {
+                continue;
+            }
+            let w = (text.width(&label, END_LABEL_SIZE, false) + 4.0).ceil();
+            let h = (END_LABEL_SIZE * LINE_HEIGHT).ceil();
+            let pts = &routes.links[k].points;
+            let (p, q) = if end == 0 {
+                (pts[0], pts[1])
+            } else {
+                (pts[pts.len() - 1], pts[pts.len() - 2])
+            };
+            let free = |c: &Rect| {
+                c.x >= 0.0
+                    && c.y >= 0.0
+                    && c.right() <= l.width
+                    && c.bottom() <= l.height
+                    && !taken.any(c, |t, _| t.intersects(c))
+                    && !segments.any(c, |_, &(o, i)| hits_segment(o, i, c))
+            };
+            let rect = end_spots(p, q, w, h)
+                .into_iter()
+                .find(|c| free(c))
+                .unwrap_or_else(|| {
+                    // Nowhere beside the line: the nearest free spot around the end.
+                    let at = |dx: f32, dy: f32| {
+                        Rect::new(snap(p.0 - w / 2.0 + dx), snap(p.1 - h / 2.0 + dy), w, h)
+                    };
+                    (1..=60)
+                        .find_map(|ring| {
+                            let r = ring as f32 * 6.0;
+                            (0..ring * 2)
+                                .flat_map(|i| {
+                                    let t = -r + i as f32 * 6.0;
+                                    [(t, -r), (r, t), (-t, r), (-r, -t)]
+                                })
+                                .map(|(dx, dy)| at(dx, dy))
+                                .find(|c| free(c))
+                        })
+                        .unwrap_or_else(|| at(0.0, 0.0))
+                });
+            taken.insert(rect, ());
+            routes.links[k].end_labels[end] = Some(TextBox {
+                text: label,
+                rect,
+                size: END_LABEL_SIZE,
+                bold: false,
+            });
         }
     }
     for k in 0..routes.links.len() {
@@ -199,4 +257,34 @@ pub(super) fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &m
             bold: false,
         });
     }
+}
+
+/// Where the text by a link's end may go, best first: beside the link's end segment (from
+/// `p` on the box towards `q`), starting 4 px out from the box, on either side of the line,
+/// then a little further along.
+fn end_spots(p: Point, q: Point, w: f32, h: f32) -> Vec<Rect> {
+    let len = (q.0 - p.0).abs() + (q.1 - p.1).abs();
+    let (ux, uy) = ((q.0 - p.0) / len.max(1.0), (q.1 - p.1) / len.max(1.0));
+    let vertical = ux == 0.0;
+    let mut out = Vec::new();
+    for along in [4.0f32, 12.0, 20.0] {
+        for side in [1.0f32, -1.0] {
+            let (x, y) = if vertical {
+                // Beside a vertical line: right (then left) of it, its near edge `along`
+                // px from the box.
+                let y0 = p.1 + uy * along;
+                let y = if uy > 0.0 { y0 } else { y0 - h };
+                let x = if side > 0.0 { p.0 + 4.0 } else { p.0 - 4.0 - w };
+                (x, y)
+            } else {
+                // Above (then below) a horizontal line.
+                let x0 = p.0 + ux * along;
+                let x = if ux > 0.0 { x0 } else { x0 - w };
+                let y = if side > 0.0 { p.1 - 2.0 - h } else { p.1 + 2.0 };
+                (x, y)
+            };
+            out.push(Rect::new(snap(x), snap(y), w, h));
+        }
+    }
+    out
 }

@@ -42,6 +42,8 @@ const INDEX_CELL: f32 = 128.0;
 
 /// Font size of link labels.
 pub const LINK_LABEL_SIZE: f32 = 12.0;
+/// Font size of the texts by a link's ends.
+pub const END_LABEL_SIZE: f32 = 11.0;
 /// Distance from a box side of the grid lines beside it; also the clearance nudging keeps
 /// from frame lines (quality.md counts a link closer than 14 px as hugging the frame).
 const CLEAR: f32 = 14.0;
@@ -63,6 +65,8 @@ pub struct RoutedLink {
     pub link: usize,
     pub points: Vec<Point>,
     pub label: Option<TextBox>,
+    /// The texts by the link's start and by its end (`from_label`, `to_label`).
+    pub end_labels: [Option<TextBox>; 2],
 }
 
 /// All routed links, in model order.
@@ -112,6 +116,7 @@ pub fn route_timed(m: &Model, l: &Layout, text: &dyn Measure) -> (Routes, StepTi
                 link: k,
                 points,
                 label: None,
+                end_labels: [None, None],
             })
             .collect(),
     };
@@ -155,7 +160,8 @@ pub fn fit_canvas(l: &mut Layout, r: &mut Routes) {
             .points
             .iter()
             .map(|p| Rect::new(p.0, p.1, 0.0, 0.0))
-            .chain(link.label.as_ref().map(|t| t.rect));
+            .chain(link.label.as_ref().map(|t| t.rect))
+            .chain(link.end_labels.iter().flatten().map(|t| t.rect));
         for rr in rects {
             ext = Some(ext.map_or(rr, |e| e.union(&rr)));
         }
@@ -167,7 +173,11 @@ pub fn fit_canvas(l: &mut Layout, r: &mut Routes) {
             for p in &mut link.points {
                 *p = (p.0 + dx, p.1 + dy);
             }
-            if let Some(t) = &mut link.label {
+            for t in link
+                .label
+                .iter_mut()
+                .chain(link.end_labels.iter_mut().flatten())
+            {
                 t.rect = t.rect.translate(dx, dy);
             }
         }
