@@ -389,9 +389,11 @@ impl Builder<'_> {
         let spec = self.spec;
         // 1. Declare every id, so references can point forward.
         for (k, r) in spec.regions.iter().enumerate() {
+            // One region code per account (or once without accounts).
+            let account = |x: &crate::spec::RegionSpec| x.account.as_ref().map(|a| a.value.clone());
             if let Some(first) = spec.regions[..k]
                 .iter()
-                .find(|o| o.code.value == r.code.value)
+                .find(|o| o.code.value == r.code.value && account(o) == account(r))
             {
                 self.diags.push(
                     Diagnostic::error(
@@ -1014,6 +1016,7 @@ impl Builder<'_> {
             let p = self.container(r);
             self.m.entities[e.index()].parent = p;
         }
+        self.accounts();
         // 3. Parent cycles (groups `in` groups), broken before anything walks up the tree.
         for i in 0..self.m.entities.len() {
             let start = EntId(i as u32);
@@ -1186,6 +1189,68 @@ impl Builder<'_> {
     }
 
     /// Resolves an `in` reference: a region, zone name, VPC, subnet or group.
+    /// The account group named by `r` (`account = "A"` on a region or a VPC).
+    fn account(&mut self, r: &Sp<String>) -> Option<EntId> {
+        let Named::Group(g) = self.lookup(r, "account group", |n| matches!(n, Named::Group(_)))?
+        else {
+            return None;
+        };
+        if !matches!(&self.m.get(g).kind, EntKind::Group { kind } if kind == "account") {
+            self.diags.push(
+                Diagnostic::error(r.span, format!("`{}` is not an account group", r.value))
+                    .with_hint("`account` names a `[groups.x]` table with kind = \"account\""),
+            );
+            return None;
+        }
+        Some(g)
+    }
+
+    /// Regions drawn in their account's frame (which then stands in the cloud unless it is
+    /// in an organization or OU), and account frames drawn inside a region around their VPCs.
+    fn accounts(&mut self) {
+        let spec = self.spec;
+        for r in &spec.regions {
+            let (Some(a), Some((Named::Region(e), _))) =
+                (&r.account, self.names.get(&r.id.value).copied())
+            else {
+                continue;
+            };
+            let Some(g) = self.account(a) else { continue };
+            self.m.entities[e.index()].parent = Some(g);
+            if self.m.get(g).parent.is_none() {
+                let c = self.cloud();
+                self.m.entities[g.index()].parent = Some(c);
+            }
+        }
+        for (v, e) in spec.vpcs.iter().zip(self.vpc_ids()) {
+            let Some(a) = &v.account else { continue };
+            let Some(g) = self.account(a) else { continue };
+            let Some(region) = self.m.get(e).parent else {
+                continue;
+            };
+            match self.m.get(g).parent {
+                Some(p) if p != region => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            a.span,
+                            format!(
+                                "account `{}` is already drawn in `{}`, not in VPC `{}`'s region",
+                                a.value,
+                                self.m.get(p).id,
+                                v.id.value
+                            ),
+                        )
+                        .with_hint("an account frame inside a region holds VPCs of that region only; declare one account group per region"),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            self.m.entities[g.index()].parent = Some(region);
+            self.m.entities[e.index()].parent = Some(g);
+        }
+    }
+
     fn container(&mut self, r: &Sp<String>) -> Option<EntId> {
         if r.value == CLOUD {
             // The AWS Cloud box, outside every region (global services).

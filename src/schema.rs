@@ -108,6 +108,12 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "description": "IPv4 CIDR block, host bits zero, e.g. \"10.0.0.0/16\"; optional (a sketch: the title shows the label only)."
         }),
         ("vpcs", "label") => string("Name shown in the title \"<label> <cidr>\"; default \"VPC\"."),
+        ("vpcs", "account") => string(
+            "Id of an `account` group drawn inside the VPC's region around its VPCs there.",
+        ),
+        ("regions", "account") => string(
+            "Id of an `account` group the region is drawn in (cloud > organization > OU > account > region).",
+        ),
         ("subnets", "vpc") => string("Id of the VPC the subnet belongs to."),
         ("subnets", "zone") => string("Availability zone: \"us-east-2a\" or \"a\"."),
         ("subnets", "cidr") => json!({

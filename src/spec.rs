@@ -143,6 +143,8 @@ pub struct RegionSpec {
     pub code: Sp<String>,
     pub label: Option<Sp<String>>,
     pub zones: Vec<Sp<String>>,
+    /// The account group the region is drawn in.
+    pub account: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +153,8 @@ pub struct VpcSpec {
     pub region: Sp<String>,
     pub cidr: Option<Sp<String>>,
     pub label: Option<Sp<String>>,
+    /// The account group drawn around the VPC inside its region.
+    pub account: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -274,8 +278,8 @@ pub const TOP_KEYS: &[&str] = &[
 // `schema::schema()` describes exactly these (a test compares them).
 pub const DIAGRAM_KEYS: &[&str] = &["title", "theme", "direction", "aspect", "aws_icons"];
 pub const CLOUD_KEYS: &[&str] = &["label"];
-pub const REGION_KEYS: &[&str] = &["code", "label", "zones"];
-pub const VPC_KEYS: &[&str] = &["region", "cidr", "label"];
+pub const REGION_KEYS: &[&str] = &["code", "label", "zones", "account"];
+pub const VPC_KEYS: &[&str] = &["region", "cidr", "label", "account"];
 pub const SUBNET_KEYS: &[&str] = &["vpc", "zone", "cidr", "tier", "label"];
 pub const GATEWAY_KEYS: &[&str] = &["type", "vpc", "subnet", "region", "in", "label", "side"];
 pub const LOAD_BALANCER_KEYS: &[&str] = &["type", "subnets", "label"];
@@ -666,6 +670,7 @@ impl Reader {
             code: code?,
             label,
             zones,
+            account: self.opt_str(t, "account"),
         })
     }
 
@@ -679,6 +684,7 @@ impl Reader {
             region: region?,
             cidr,
             label,
+            account: self.opt_str(t, "account"),
         })
     }
 

@@ -84,7 +84,24 @@ impl Ctx<'_> {
                     continue;
                 }
                 self.lay(b);
-                let mut want = self.border_wish(b, e, side).unwrap_or(w / 2.0);
+                // A gateway linked to nothing at all keeps out of the way of the links that
+                // cross the line: at whichever end of it lies further from the things inside
+                // that link out of the group, not over its middle.
+                let fallback = if self.linked(b).next().is_none() {
+                    let lw = self.frames[b.index()]
+                        .label
+                        .as_ref()
+                        .map_or(0.0, |l| l.rect.w);
+                    let lo = if side == Side::Top {
+                        header_right + 16.0
+                    } else {
+                        PAD
+                    };
+                    self.clear_end(e, (lo, w - 8.0), ICON + 8.0 + lw)
+                } else {
+                    w / 2.0
+                };
+                let mut want = self.border_wish(b, e, side).unwrap_or(fallback);
                 // A gateway right above a zone column's title would have to route its link
                 // around it: move it over the nearest gap between columns instead.
                 if side == Side::Top {
@@ -162,6 +179,33 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// Where along group `e`'s top or bottom line (its free stretch `lo..hi`) a border
+    /// node with its label (`width` in all) keeps furthest from the things inside that link
+    /// to something outside the group (where links cross the line): at one end of the
+    /// stretch or the other; returns the wanted centre of its icon.
+    fn clear_end(&self, e: EntId, (lo, hi): (f32, f32), width: f32) -> f32 {
+        let m = self.m;
+        let crossings: Vec<f32> = m
+            .links
+            .iter()
+            .flat_map(|l| [(l.from, l.to), (l.to, l.from)])
+            .filter(|&(a, b)| {
+                m.is_within(a, e) && !m.is_within(b, e) && self.placement(a) != Placement::Border
+            })
+            .map(|(a, _)| self.anchor_in_body(e, a).0)
+            .collect();
+        // Distance from the span [x, x + width] to the nearest crossing.
+        let room = |x: f32| {
+            crossings
+                .iter()
+                .map(|&c| (x - c).max(c - x - width).max(0.0))
+                .fold(f32::INFINITY, f32::min)
+        };
+        let (start, end) = (lo, (hi - width).max(lo));
+        let at = if room(end) > room(start) { end } else { start };
+        at + ICON / 2.0
     }
 
     /// Puts border node `b` at `at` (its icon's corner, relative to its group's body) on the
