@@ -391,9 +391,10 @@ impl Builder<'_> {
         for (k, r) in spec.regions.iter().enumerate() {
             // One region code per account (or once without accounts).
             let account = |x: &crate::spec::RegionSpec| x.account.as_ref().map(|a| a.value.clone());
+            let coded = !r.code.value.is_empty();
             if let Some(first) = spec.regions[..k]
                 .iter()
-                .find(|o| o.code.value == r.code.value && account(o) == account(r))
+                .find(|o| coded && o.code.value == r.code.value && account(o) == account(r))
             {
                 self.diags.push(
                     Diagnostic::error(
@@ -426,21 +427,30 @@ impl Builder<'_> {
                 },
             ));
             self.declare(&r.id, Named::Region(e));
-            let Some(info) = info else {
-                let codes: Vec<&str> = regions::REGIONS.iter().map(|x| x.code).collect();
-                self.diags.push(
-                    Diagnostic::error(
-                        r.code.span,
-                        format!("unknown region code `{}`", r.code.value),
-                    )
-                    .did_you_mean(&catalog::suggest_from(&r.code.value, codes)),
-                );
-                continue;
+            let info = match info {
+                Some(i) => Some(i),
+                // No code (a sketch): zones by the names given.
+                None if !coded => None,
+                None => {
+                    let codes: Vec<&str> = regions::REGIONS.iter().map(|x| x.code).collect();
+                    self.diags.push(
+                        Diagnostic::error(
+                            r.code.span,
+                            format!("unknown region code `{}`", r.code.value),
+                        )
+                        .did_you_mean(&catalog::suggest_from(&r.code.value, codes)),
+                    );
+                    continue;
+                }
             };
             let mut zones = Vec::new();
             for z in &r.zones {
-                match regions::zone_name(info, &z.value) {
-                    Some(name) => {
+                let name = match info {
+                    Some(info) => regions::zone_name(info, &z.value),
+                    None => Some(z.value.trim().to_string()),
+                };
+                match (name, info) {
+                    (Some(name), _) => {
                         if zones.iter().any(|(n, _): &(String, EntId)| *n == name) {
                             self.diags.push(Diagnostic::error(
                                 z.span,
@@ -458,7 +468,7 @@ impl Builder<'_> {
                         ));
                         zones.push((name, zid));
                     }
-                    None => self.diags.push(
+                    (None, Some(info)) => self.diags.push(
                         Diagnostic::error(
                             z.span,
                             format!("`{}` is not an availability zone of {}", z.value, info.code),
@@ -473,6 +483,7 @@ impl Builder<'_> {
                                 .join(", ")
                         )),
                     ),
+                    (None, None) => {}
                 }
             }
             self.region_zones.insert(e, zones);
@@ -721,31 +732,36 @@ impl Builder<'_> {
                 EntKind::Region { code } => code.clone(),
                 _ => continue,
             };
-            let full =
-                match regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value)) {
-                    Some(z) => z,
-                    None => {
-                        let listed: Vec<String> = regions::lookup(&code)
-                            .map(|i| i.zones.chars().map(|c| format!("{}{c}", i.code)).collect())
-                            .unwrap_or_default();
-                        self.diags.push(
-                            Diagnostic::error(
-                                s.zone.span,
-                                format!("zone `{}` is not in region {code}", s.zone.value),
-                            )
-                            .did_you_mean(&catalog::suggest_from(
-                                &s.zone.value,
-                                listed.iter().map(|z| z.as_str()),
-                            ))
-                            .or_hint(format!(
-                                "zones of region `{}` ({code}): {}",
-                                self.m.get(region).id,
-                                listed.join(", ")
-                            )),
-                        );
-                        continue;
-                    }
-                };
+            let by_code = if code.is_empty() {
+                // A region without a code: zones by the full names given.
+                Some(s.zone.value.trim().to_string())
+            } else {
+                regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value))
+            };
+            let full = match by_code {
+                Some(z) => z,
+                None => {
+                    let listed: Vec<String> = regions::lookup(&code)
+                        .map(|i| i.zones.chars().map(|c| format!("{}{c}", i.code)).collect())
+                        .unwrap_or_default();
+                    self.diags.push(
+                        Diagnostic::error(
+                            s.zone.span,
+                            format!("zone `{}` is not in region {code}", s.zone.value),
+                        )
+                        .did_you_mean(&catalog::suggest_from(
+                            &s.zone.value,
+                            listed.iter().map(|z| z.as_str()),
+                        ))
+                        .or_hint(format!(
+                            "zones of region `{}` ({code}): {}",
+                            self.m.get(region).id,
+                            listed.join(", ")
+                        )),
+                    );
+                    continue;
+                }
+            };
             if !zones.iter().any(|(n, _)| *n == full) {
                 // A real zone of the region that the region does not list: add it, in letter order.
                 let zid = self.m.add(ent(

@@ -96,7 +96,7 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
         ("regions", "code") => json!({
             "type": "string",
             "enum": regions::REGIONS.iter().map(|r| r.code).collect::<Vec<_>>(),
-            "description": "Region code, e.g. \"us-east-2\"."
+            "description": "Region code, e.g. \"us-east-2\"; may be left out when `label` is given (a sketch: zones then by the names given)."
         }),
         ("regions", "label") => string("Title of the region box; default \"<name> <code>\"."),
         ("regions", "zones") => string_or_array(
@@ -211,7 +211,6 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
 /// Keys that must be present, per table.
 fn required(table: &str) -> &'static [&'static str] {
     match table {
-        "regions" => &["code"],
         "vpcs" => &["region"],
         "subnets" => &["vpc", "zone", "tier"],
         "gateways" => &["type"],
@@ -244,6 +243,10 @@ fn object(table: &str, keys: &[&str]) -> Value {
     let req = required(table);
     if !req.is_empty() {
         v["required"] = json!(req);
+    }
+    if table == "regions" {
+        // A region needs its code, or a label in a sketch without one.
+        v["anyOf"] = json!([{ "required": ["code"] }, { "required": ["label"] }]);
     }
     v
 }

@@ -662,8 +662,21 @@ impl Reader {
 
     fn region(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<RegionSpec> {
         self.check_keys(t, ctx, REGION_KEYS);
-        let code = self.req_str(t, "code", ctx, h);
         let label = self.opt_str(t, "label");
+        // A sketch may leave the code out when it gives a label: an empty code.
+        let code = match (Self::get(t, "code"), &label) {
+            (None, Some(_)) => Some(Sp::new(String::new(), h)),
+            (None, None) => {
+                self.diags.push(
+                    Diagnostic::error(h, format!("{ctx} is missing the key `code`"))
+                        .with_hint(format!(
+                            "add `code = \"us-east-1\"` (an AWS region code) to {ctx}, or a `label` for a sketch without one"
+                        )),
+                );
+                None
+            }
+            (Some(_), _) => self.req_str(t, "code", ctx, h),
+        };
         let zones = Self::get(t, "zones").map_or(Vec::new(), |v| self.str_list(v, "zones"));
         Some(RegionSpec {
             id,
