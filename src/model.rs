@@ -162,6 +162,8 @@ pub struct Model {
     /// Spans of the things validation reports on: entity → (key span, cidr span, zone span).
     pub cidr_spans: HashMap<EntId, Span>,
     pub zone_spans: HashMap<EntId, Span>,
+    /// The `row` of each subnet that names one (subnets of one row align across zones).
+    pub subnet_rows: HashMap<EntId, Sp<String>>,
     /// Spans of each subnet's and NAT gateway's defining key (for warnings).
     pub nat_gateways: Vec<EntId>,
     /// The border line each gateway with a `side` sits on.
@@ -528,6 +530,9 @@ impl Builder<'_> {
                 self.m.cidr_spans.insert(e, c.span);
             }
             self.m.zone_spans.insert(e, s.zone.span);
+            if let Some(r) = &s.row {
+                self.m.subnet_rows.insert(e, r.clone());
+            }
             self.declare(&s.id, Named::Subnet(e));
         }
         let mut gateway_ents = Vec::new();
@@ -779,6 +784,7 @@ impl Builder<'_> {
             let col = self.column(v, region, &full);
             self.m.entities[e.index()].parent = Some(col);
         }
+        self.check_rows();
         for (g, e) in spec.gateways.iter().zip(gateway_ents) {
             let parent = match g.kind.value {
                 GatewayType::Internet | GatewayType::EgressOnly | GatewayType::Vpn => {
@@ -1205,6 +1211,59 @@ impl Builder<'_> {
     }
 
     /// Resolves an `in` reference: a region, zone name, VPC, subnet or group.
+    /// Subnet rows: one subnet per row in each zone column, and one tier per row name in
+    /// a VPC.
+    fn check_rows(&mut self) {
+        let mut rows: Vec<(EntId, Sp<String>)> = self
+            .m
+            .subnet_rows
+            .iter()
+            .map(|(e, r)| (*e, r.clone()))
+            .collect();
+        rows.sort_by_key(|(_, r)| r.span.start);
+        let tier = |m: &Model, e: EntId| match m.get(e).kind {
+            EntKind::Subnet { tier, .. } => Some(tier),
+            _ => None,
+        };
+        for (k, (e, r)) in rows.iter().enumerate() {
+            let (col, t) = (self.m.get(*e).parent, tier(&self.m, *e));
+            let vpc = col.and_then(|c| self.m.get(c).parent);
+            for (o, q) in &rows[..k] {
+                if q.value != r.value {
+                    continue;
+                }
+                let (ocol, ot) = (self.m.get(*o).parent, tier(&self.m, *o));
+                if ocol.and_then(|c| self.m.get(c).parent) != vpc || vpc.is_none() {
+                    continue;
+                }
+                if ot != t {
+                    self.diags.push(
+                        Diagnostic::error(r.span, format!("row `{}` holds subnets of two tiers", r.value))
+                            .with_related(q.span, "first used here")
+                            .with_hint("a row lines up subnets of one tier across zones; give the other tier's subnets another row name"),
+                    );
+                    break;
+                }
+                if ocol == col {
+                    self.diags.push(
+                        Diagnostic::error(
+                            r.span,
+                            format!(
+                                "subnets `{}` and `{}` are both in row `{}` of one zone",
+                                self.m.get(*o).id,
+                                self.m.get(*e).id,
+                                r.value
+                            ),
+                        )
+                        .with_related(q.span, "first used here")
+                        .with_hint("a row holds one subnet per zone; give one of them another row"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
     /// The account group named by `r` (`account = "A"` on a region or a VPC).
     fn account(&mut self, r: &Sp<String>) -> Option<EntId> {
         let Named::Group(g) = self.lookup(r, "account group", |n| matches!(n, Named::Group(_)))?

@@ -126,6 +126,9 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "Row inside the VPC (public above private above isolated) and frame colour.",
         ),
         ("subnets", "label") => string("Name shown in the title \"<label> <cidr>\"; default by tier."),
+        ("subnets", "row") => string(
+            "Row name: subnets with the same row align across zones (rows by tier, then first appearance).",
+        ),
         ("gateways", "type") => one_of(spec::GATEWAY_TYPES, None, "The kind of gateway."),
         ("gateways", "vpc") => string("VPC whose border the gateway sits on (internet, egress-only, vpn)."),
         ("gateways", "subnet") => string("Subnet the NAT gateway sits in (nat)."),

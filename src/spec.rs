@@ -165,6 +165,8 @@ pub struct SubnetSpec {
     pub cidr: Option<Sp<String>>,
     pub tier: Sp<Tier>,
     pub label: Option<Sp<String>>,
+    /// Subnets with the same row name align across zones.
+    pub row: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -280,7 +282,7 @@ pub const DIAGRAM_KEYS: &[&str] = &["title", "theme", "direction", "aspect", "aw
 pub const CLOUD_KEYS: &[&str] = &["label"];
 pub const REGION_KEYS: &[&str] = &["code", "label", "zones", "account"];
 pub const VPC_KEYS: &[&str] = &["region", "cidr", "label", "account"];
-pub const SUBNET_KEYS: &[&str] = &["vpc", "zone", "cidr", "tier", "label"];
+pub const SUBNET_KEYS: &[&str] = &["vpc", "zone", "cidr", "tier", "label", "row"];
 pub const GATEWAY_KEYS: &[&str] = &["type", "vpc", "subnet", "region", "in", "label", "side"];
 pub const LOAD_BALANCER_KEYS: &[&str] = &["type", "subnets", "label"];
 pub const ROUTE_TABLE_KEYS: &[&str] = &["vpc", "subnets", "routes", "label"];
@@ -721,6 +723,7 @@ impl Reader {
             // are still checked.
             tier: tier.unwrap_or(Sp::new(Tier::Private, h)),
             label,
+            row: self.opt_str(t, "row"),
         })
     }
 

@@ -19,7 +19,29 @@ impl Ctx<'_> {
             .copied()
             .filter(|c| matches!(m.get(*c).kind, EntKind::ZoneColumn { .. }))
             .collect();
-        // 1. Size every subnet; collect rows keyed by (tier, k-th subnet of that tier).
+        // 1. Size every subnet; collect rows keyed by (tier, k): a subnet with a `row` takes
+        //    the place of that row name among its tier's names (in order of first
+        //    appearance), the others the places after those, k-th subnet of the tier.
+        let tier_of = |s: EntId| match m.get(s).kind {
+            EntKind::Subnet { tier, .. } => tier,
+            _ => crate::spec::Tier::Isolated,
+        };
+        let mut named: Vec<(crate::spec::Tier, &str, usize)> = cols
+            .iter()
+            .flat_map(|c| m.get(*c).children.iter().copied())
+            .filter_map(|s| {
+                let r = m.subnet_rows.get(&s)?;
+                Some((tier_of(s), r.value.as_str(), r.span.start))
+            })
+            .collect();
+        named.sort_by_key(|&(t, _, at)| (t, at));
+        let mut row_names: Vec<(crate::spec::Tier, &str)> = Vec::new();
+        for (t, r, _) in named {
+            if !row_names.contains(&(t, r)) {
+                row_names.push((t, r));
+            }
+        }
+        let named_in = |t: crate::spec::Tier| row_names.iter().filter(|x| x.0 == t).count();
         let mut cells: Vec<Vec<((crate::spec::Tier, usize), EntId)>> = Vec::new();
         for &col in &cols {
             let mut subs: Vec<EntId> = m.get(col).children.clone();
@@ -35,8 +57,17 @@ impl Ctx<'_> {
                     EntKind::Subnet { tier, .. } => tier,
                     _ => crate::spec::Tier::Isolated,
                 };
+                if let Some(r) = m.subnet_rows.get(&s) {
+                    let k = row_names
+                        .iter()
+                        .filter(|x| x.0 == tier)
+                        .position(|x| x.1 == r.value)
+                        .unwrap_or(0);
+                    v.push(((tier, k), s));
+                    continue;
+                }
                 let k = counts.entry(tier).or_insert(0usize);
-                v.push(((tier, *k), s));
+                v.push(((tier, named_in(tier) + *k), s));
                 *k += 1;
             }
             cells.push(v);
