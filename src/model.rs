@@ -529,7 +529,9 @@ impl Builder<'_> {
             if let Some(c) = &s.cidr {
                 self.m.cidr_spans.insert(e, c.span);
             }
-            self.m.zone_spans.insert(e, s.zone.span);
+            if let Some(z) = &s.zone {
+                self.m.zone_spans.insert(e, z.span);
+            }
             if let Some(r) = &s.row {
                 self.m.subnet_rows.insert(e, r.clone());
             }
@@ -722,9 +724,40 @@ impl Builder<'_> {
             }
         }
         let subnet_ids: Vec<EntId> = self.ids_of(|k| matches!(k, EntKind::Subnet { .. }));
+        // Per VPC id: whether some subnet names a zone; and, for a VPC whose subnets name
+        // none (a sketch), how many subnets of each tier are placed so far.
+        let zoned: std::collections::HashSet<&str> = spec
+            .subnets
+            .iter()
+            .filter(|s| s.zone.is_some())
+            .map(|s| s.vpc.value.as_str())
+            .collect();
+        let mut placed: HashMap<(EntId, Tier), usize> = HashMap::new();
         for (s, e) in spec.subnets.iter().zip(subnet_ids) {
             let Some(Named::Vpc(v)) = self.lookup(&s.vpc, "VPC", |n| matches!(n, Named::Vpc(_)))
             else {
+                continue;
+            };
+            let Some(zone) = &s.zone else {
+                if zoned.contains(s.vpc.value.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            s.id.span,
+                            format!(
+                                "subnet `{}` names no zone, but other subnets of VPC `{}` do",
+                                s.id.value, s.vpc.value
+                            ),
+                        )
+                        .with_hint("give every subnet of a VPC a `zone`, or none (a sketch: tier rows without zone columns)"),
+                    );
+                    continue;
+                }
+                // No zones in this VPC: the k-th subnet of each tier in the k-th of the
+                // undrawn columns, so that tiers still form rows.
+                let k = placed.entry((v, s.tier.value)).or_insert(0);
+                let col = self.column(v, &k.to_string(), true);
+                *k += 1;
+                self.m.entities[e.index()].parent = Some(col);
                 continue;
             };
             let Some(region) = self.m.get(v).parent else {
@@ -739,9 +772,9 @@ impl Builder<'_> {
             };
             let by_code = if code.is_empty() {
                 // A region without a code: zones by the full names given.
-                Some(s.zone.value.trim().to_string())
+                Some(zone.value.trim().to_string())
             } else {
-                regions::lookup(&code).and_then(|i| regions::zone_name(i, &s.zone.value))
+                regions::lookup(&code).and_then(|i| regions::zone_name(i, &zone.value))
             };
             let full = match by_code {
                 Some(z) => z,
@@ -751,11 +784,11 @@ impl Builder<'_> {
                         .unwrap_or_default();
                     self.diags.push(
                         Diagnostic::error(
-                            s.zone.span,
-                            format!("zone `{}` is not in region {code}", s.zone.value),
+                            zone.span,
+                            format!("zone `{}` is not in region {code}", zone.value),
                         )
                         .did_you_mean(&catalog::suggest_from(
-                            &s.zone.value,
+                            &zone.value,
                             listed.iter().map(|z| z.as_str()),
                         ))
                         .or_hint(format!(
@@ -774,14 +807,14 @@ impl Builder<'_> {
                     "zone",
                     full.clone(),
                     Some(region),
-                    Some(s.zone.span),
+                    Some(zone.span),
                     EntKind::Zone,
                 ));
                 let list = self.region_zones.entry(region).or_default();
                 list.push((full.clone(), zid));
                 list.sort();
             }
-            let col = self.column(v, region, &full);
+            let col = self.column(v, &full, false);
             self.m.entities[e.index()].parent = Some(col);
         }
         self.check_rows();
@@ -1193,15 +1226,23 @@ impl Builder<'_> {
     }
 
     /// The zone column of `zone` inside `vpc`, created on first use.
-    fn column(&mut self, vpc: EntId, _region: EntId, zone: &str) -> EntId {
+    /// The column of `zone` in VPC `vpc` (made on first use). A `hidden` column (in a VPC
+    /// whose subnets name no zone, `zone` its index) lines up the subnets' tier rows but is
+    /// not drawn: kind `tier-column`, no title.
+    fn column(&mut self, vpc: EntId, zone: &str, hidden: bool) -> EntId {
         if let Some(c) = self.columns.get(&(vpc, zone.to_string())) {
             return *c;
         }
         let id = format!("{zone}@{}", self.m.get(vpc).id);
+        let (kind, label) = if hidden {
+            (TIER_COLUMN, String::new())
+        } else {
+            ("zone", zone.to_string())
+        };
         let c = self.m.add(ent(
             &id,
-            "zone",
-            zone.to_string(),
+            kind,
+            label,
             Some(vpc),
             None,
             EntKind::ZoneColumn { order: 0 },
@@ -1408,10 +1449,14 @@ impl Builder<'_> {
         // Order zone columns by the region's zone order.
         for (&(vpc, ref zone), &col) in self.columns.iter() {
             let region = self.m.get(vpc).parent;
-            let order = region
-                .and_then(|r| self.region_zones.get(&r))
-                .and_then(|zs| zs.iter().position(|(n, _)| n == zone))
-                .unwrap_or(usize::MAX);
+            let order = if self.m.get(col).kind_name == TIER_COLUMN {
+                zone.parse().unwrap_or(usize::MAX)
+            } else {
+                region
+                    .and_then(|r| self.region_zones.get(&r))
+                    .and_then(|zs| zs.iter().position(|(n, _)| n == zone))
+                    .unwrap_or(usize::MAX)
+            };
             self.m.entities[col.index()].kind = EntKind::ZoneColumn { order };
         }
         // Children lists, in file order (zone columns in zone order).
@@ -1445,6 +1490,9 @@ impl Builder<'_> {
         (self.m, self.diags)
     }
 }
+
+/// Kind name of the undrawn columns of a VPC whose subnets name no zone.
+pub const TIER_COLUMN: &str = "tier-column";
 
 /// The reserved id that `in` uses for the AWS Cloud box.
 pub const CLOUD: &str = "cloud";

@@ -290,7 +290,8 @@ pub fn scene_with_theme(
     for &e in &order {
         let ent = m.get(e);
         let Some(p) = l.get(e) else { continue };
-        if !ent.is_group() {
+        // (The columns of a VPC without zones only line up its tier rows: not drawn.)
+        if !ent.is_group() || ent.kind_name == crate::model::TIER_COLUMN {
             continue;
         }
         let (colour, dashed, fill, icon) = frame_style(&ent.kind, &ent.kind_name, pal);

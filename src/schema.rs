@@ -115,7 +115,9 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
             "Id of an `account` group the region is drawn in (cloud > organization > OU > account > region).",
         ),
         ("subnets", "vpc") => string("Id of the VPC the subnet belongs to."),
-        ("subnets", "zone") => string("Availability zone: \"us-east-2a\" or \"a\"."),
+        ("subnets", "zone") => string(
+            "Availability zone: \"us-east-2a\" or \"a\". Optional in a sketch: all or none of a VPC's subnets name one (none: tier rows without zone columns).",
+        ),
         ("subnets", "cidr") => json!({
             "type": "string", "pattern": CIDR,
             "description": "IPv4 CIDR block inside the VPC's, not overlapping another subnet; optional (a sketch: the title shows the label only)."
@@ -215,7 +217,7 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
 fn required(table: &str) -> &'static [&'static str] {
     match table {
         "vpcs" => &["region"],
-        "subnets" => &["vpc", "zone", "tier"],
+        "subnets" => &["vpc", "tier"],
         "gateways" => &["type"],
         "load_balancers" => &["subnets"],
         "route_tables" => &["vpc"],

@@ -161,7 +161,8 @@ pub struct VpcSpec {
 pub struct SubnetSpec {
     pub id: Sp<String>,
     pub vpc: Sp<String>,
-    pub zone: Sp<String>,
+    /// `None` in a sketch: then no subnet of the VPC names a zone.
+    pub zone: Option<Sp<String>>,
     pub cidr: Option<Sp<String>>,
     pub tier: Sp<Tier>,
     pub label: Option<Sp<String>>,
@@ -706,7 +707,7 @@ impl Reader {
     fn subnet(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<SubnetSpec> {
         self.check_keys(t, ctx, SUBNET_KEYS);
         let vpc = self.req_str(t, "vpc", ctx, h);
-        let zone = self.req_str(t, "zone", ctx, h);
+        let zone = self.opt_str(t, "zone");
         let cidr = self.opt_str(t, "cidr");
         let has_tier = Self::get(t, "tier").is_some();
         let tier = self.choice(t, "tier", TIERS);
@@ -717,7 +718,7 @@ impl Reader {
         Some(SubnetSpec {
             id,
             vpc: vpc?,
-            zone: zone?,
+            zone,
             cidr,
             // A bad or missing tier is already reported; keep the subnet so references to it
             // are still checked.

@@ -197,6 +197,15 @@ fn load_balancers(m: &Model, out: &mut Vec<Diagnostic>) {
         if lb.kind != LbType::Application {
             continue;
         }
+        // (A sketch whose subnets name no zone is not checked.)
+        let sketch = lb.subnets.iter().any(|(s, _)| {
+            m.get(*s)
+                .parent
+                .is_some_and(|c| m.get(c).kind_name == crate::model::TIER_COLUMN)
+        });
+        if sketch {
+            continue;
+        }
         let mut zones: Vec<String> = lb
             .subnets
             .iter()

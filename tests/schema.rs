@@ -232,7 +232,7 @@ fn broken_specs_fail_the_schema() {
         ),
         (
             "missing key",
-            "zone = \"us-east-2a\"\ncidr = \"10.0.0.0/24\"",
+            "cidr = \"10.0.0.0/24\"\ntier = \"public\"",
             "cidr = \"10.0.0.0/24\"",
         ),
         (

@@ -103,6 +103,11 @@ impl Ctx<'_> {
             *h += bands.room[r];
         }
         let zpad = TWO_LINKS;
+        // Undrawn columns (a VPC whose subnets name no zone) have no title to make room for.
+        let hidden = cols
+            .iter()
+            .all(|c| m.get(*c).kind_name == crate::model::TIER_COLUMN);
+        let zone_header = if hidden { zpad } else { ZONE_HEADER };
         let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));
         col_w = col_w.max(self.band_col_width(&bands, &col_of, zpad));
         let col_w = col_w.ceil();
@@ -110,12 +115,12 @@ impl Ctx<'_> {
             *h = h.ceil();
         }
         let zone_w = col_w + 2.0 * zpad;
-        let zone_h = ZONE_HEADER
+        let zone_h = zone_header
             + row_h.iter().sum::<f32>()
             + ROW_GAP * (rows.len().saturating_sub(1)) as f32
             + zpad;
         for (ci, &col) in cols.iter().enumerate() {
-            let mut y = ZONE_HEADER;
+            let mut y = zone_header;
             for (r, key) in rows.iter().enumerate() {
                 if let Some((_, s)) = cells[ci].iter().find(|(k, _)| k == key) {
                     let s = *s;
