@@ -1169,6 +1169,40 @@ impl Builder<'_> {
     /// Why a band across `subnets` of `vpc` cannot be drawn: zones that are not neighbours
     /// among the VPC's columns, or subnets on different rows of their tier.
     fn band_problem(&self, vpc: EntId, subnets: &[(EntId, Span)]) -> Option<String> {
+        // Named rows: one name (subnets without a row take a free row of their tier, which
+        // is that one when their zone has no subnet in it).
+        let mut names: Vec<&str> = subnets
+            .iter()
+            .filter_map(|(s, _)| self.m.subnet_rows.get(s).map(|r| r.value.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() > 1 {
+            return Some("spans subnets on different rows of their tier".into());
+        }
+        // A VPC without zones: its undrawn columns are numbered; the band's must be
+        // neighbours.
+        let columns: Vec<usize> = subnets
+            .iter()
+            .filter_map(|(s, _)| {
+                let c = self.m.get(*s).parent?;
+                (self.m.get(c).kind_name == TIER_COLUMN).then(|| {
+                    self.columns
+                        .iter()
+                        .find(|(_, &v)| v == c)
+                        .and_then(|((_, k), _)| k.parse().ok())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        if !columns.is_empty() {
+            let mut sorted = columns;
+            sorted.sort_unstable();
+            if sorted.windows(2).any(|w| w[1] != w[0] + 1) {
+                return Some("spans subnets that are not side by side in the VPC".into());
+            }
+            return None;
+        }
         let region = self.m.get(vpc).parent?;
         let order = self.region_zones.get(&region)?;
         let mut used: Vec<usize> = self

@@ -496,6 +496,8 @@ struct BoxItem {
     rect: Rect,
     label: Option<Rect>,
     tier: Option<String>,
+    /// A subnet's row name, where the spec gives one (subnets of one row align).
+    row: Option<String>,
     border: bool,
     spans: Vec<usize>,
     members: Vec<usize>,
@@ -660,6 +662,7 @@ impl Layout {
                 rect: rect_of(b, &what)?,
                 label: label_of(b, &what)?,
                 tier: opt_text(b, "tier", &what)?.map(str::to_string),
+                row: opt_text(b, "row", &what)?.map(str::to_string),
                 border: opt_text(b, "placement", &what)? == Some("border"),
                 spans,
                 members,
@@ -1143,9 +1146,23 @@ fn check_zone_alignment(l: &Layout, out: &mut Vec<Defect>) {
             }
         }
         for (tier, per_zone) in &tiers {
-            let rows = per_zone.iter().map(Vec::len).max().unwrap_or(0);
-            for k in 0..rows {
-                let row: Vec<usize> = per_zone.iter().filter_map(|s| s.get(k).copied()).collect();
+            // Rows: subnets with a row name by that name; the others the k-th unnamed one
+            // of the tier in each zone.
+            let mut rows: BTreeMap<(Option<&str>, usize), Vec<usize>> = BTreeMap::new();
+            for subnets in per_zone {
+                let mut k = 0;
+                for &s in subnets {
+                    let key = match l.boxes[s].row.as_deref() {
+                        Some(r) => (Some(r), 0),
+                        None => {
+                            k += 1;
+                            (None, k - 1)
+                        }
+                    };
+                    rows.entry(key).or_default().push(s);
+                }
+            }
+            for row in rows.values() {
                 let Some((&s0, rest)) = row.split_first() else {
                     continue;
                 };

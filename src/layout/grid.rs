@@ -21,7 +21,8 @@ impl Ctx<'_> {
             .collect();
         // 1. Size every subnet; collect rows keyed by (tier, k): a subnet with a `row` takes
         //    the place of that row name among its tier's names (in order of first
-        //    appearance), the others the places after those, k-th subnet of the tier.
+        //    appearance); the others, in file order, the first places of their tier that no
+        //    named subnet of their column takes.
         let tier_of = |s: EntId| match m.get(s).kind {
             EntKind::Subnet { tier, .. } => tier,
             _ => crate::spec::Tier::Isolated,
@@ -41,7 +42,15 @@ impl Ctx<'_> {
                 row_names.push((t, r));
             }
         }
-        let named_in = |t: crate::spec::Tier| row_names.iter().filter(|x| x.0 == t).count();
+        // The place of a subnet's named row among its tier's row names.
+        let named_row = |s: EntId| {
+            let r = m.subnet_rows.get(&s)?;
+            let t = tier_of(s);
+            row_names
+                .iter()
+                .filter(|x| x.0 == t)
+                .position(|x| x.1 == r.value)
+        };
         let mut cells: Vec<Vec<((crate::spec::Tier, usize), EntId)>> = Vec::new();
         for &col in &cols {
             let mut subs: Vec<EntId> = m.get(col).children.clone();
@@ -50,6 +59,10 @@ impl Ctx<'_> {
                 _ => (crate::spec::Tier::Isolated, usize::MAX),
             });
             let mut counts = std::collections::HashMap::new();
+            let taken: Vec<(crate::spec::Tier, usize)> = subs
+                .iter()
+                .filter_map(|&s| Some((tier_of(s), named_row(s)?)))
+                .collect();
             let mut v = Vec::new();
             for s in subs {
                 self.lay(s);
@@ -57,17 +70,16 @@ impl Ctx<'_> {
                     EntKind::Subnet { tier, .. } => tier,
                     _ => crate::spec::Tier::Isolated,
                 };
-                if let Some(r) = m.subnet_rows.get(&s) {
-                    let k = row_names
-                        .iter()
-                        .filter(|x| x.0 == tier)
-                        .position(|x| x.1 == r.value)
-                        .unwrap_or(0);
+                if let Some(k) = named_row(s) {
                     v.push(((tier, k), s));
                     continue;
                 }
+                // The first row of its tier that no named subnet of this column takes.
                 let k = counts.entry(tier).or_insert(0usize);
-                v.push(((tier, named_in(tier) + *k), s));
+                while taken.contains(&(tier, *k)) {
+                    *k += 1;
+                }
+                v.push(((tier, *k), s));
                 *k += 1;
             }
             cells.push(v);

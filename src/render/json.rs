@@ -75,6 +75,9 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
         match &ent.kind {
             EntKind::Subnet { tier, .. } => {
                 let _ = write!(out, r#","tier":"{}""#, tier.as_str());
+                if let Some(r) = m.subnet_rows.get(&e) {
+                    let _ = write!(out, r#","row":{}"#, s(&r.value));
+                }
             }
             EntKind::Node {
                 placement: Placement::Border,
