@@ -4,7 +4,9 @@
 //! that shares neither end, or parallel to one less than 8 px away, are closed, so parallel
 //! links keep at least 8 px apart; links of one fan-out may share a trunk. Sides facing the
 //! other end cost less; running alongside a frame line costs double, across a frame's title
-//! band four times.
+//! band four times; a turn closer than 10 px to the link's port costs three bends more (no
+//! hooks); for a link the review step found crowded somewhere, an edge of that stretch costs
+//! four times its length.
 
 use super::grid::{Grid, Owner};
 use super::heuristic::{Goal, Heuristic};
