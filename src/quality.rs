@@ -1320,23 +1320,23 @@ fn figures(l: &Layout) -> Figures {
 // ---------------------------------------------------------------------------
 
 /// Border hugging: closer than this to a frame line...
-const HUG_GAP: f64 = 14.0;
+pub(crate) const HUG_GAP: f64 = 14.0;
 /// ...over more than this, in all for one link and frame.
-const HUG_LENGTH: f64 = 80.0;
+pub(crate) const HUG_LENGTH: f64 = 80.0;
 /// The first and last px of a link that border hugging does not measure.
-const HUG_END: f64 = 24.0;
+pub(crate) const HUG_END: f64 = 24.0;
 /// A run within this of the middle of the gap between two frames is in a channel.
-const CHANNEL_SLACK: f64 = 2.0;
+pub(crate) const CHANNEL_SLACK: f64 = 2.0;
 /// A horizontal run inside a title band over more than this is a border hugging.
-const BAND_LENGTH: f64 = 40.0;
+pub(crate) const BAND_LENGTH: f64 = 40.0;
 /// A title grown by this on every side belongs to its frame's title band.
 const BAND_MARGIN: f64 = 6.0;
 /// How far from a run a frame can matter to border hugging (hugging gap, a channel
 /// partner on the far side, a title band).
 const HUG_REACH: f64 = HUG_GAP + 2.0 * CHANNEL_SLACK;
 /// Detour: a path longer than `max(DETOUR_FACTOR × D, D + DETOUR_EXTRA)`.
-const DETOUR_FACTOR: f64 = 2.5;
-const DETOUR_EXTRA: f64 = 400.0;
+pub(crate) const DETOUR_FACTOR: f64 = 2.5;
+pub(crate) const DETOUR_EXTRA: f64 = 400.0;
 /// Excursion: a stretch this close to the group's border still counts as inside...
 const EXCURSION_SLACK: f64 = 2.5;
 /// ...and one outside over more than this is an excursion.

@@ -66,10 +66,7 @@ impl Ctx<'_> {
             let mut v = Vec::new();
             for s in subs {
                 self.lay(s);
-                let tier = match m.get(s).kind {
-                    EntKind::Subnet { tier, .. } => tier,
-                    _ => crate::spec::Tier::Isolated,
-                };
+                let tier = tier_of(s);
                 if let Some(k) = named_row(s) {
                     v.push(((tier, k), s));
                     continue;

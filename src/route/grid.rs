@@ -364,8 +364,7 @@ impl Grid {
         // Frame lines (groups and overlay boxes) that links should not run along.
         // Nor across a frame's title band (from its top line to below a title in its top half).
         let band = |r: &Rect, t: Option<&crate::layout::TextBox>| {
-            t.filter(|t| t.rect.bottom() <= r.cy())
-                .map(|t| Rect::new(r.x, r.y, r.w, t.rect.bottom() + 6.0 - r.y))
+            super::title_band(r, t.map(|t| &t.rect)).map(|b| Rect::new(b.x, b.y, b.w, b.h + 6.0))
         };
         for (i, e) in m.entities.iter().enumerate() {
             if let (true, Some(p)) = (e.is_group(), l.boxes.get(i).and_then(|b| b.as_ref())) {

@@ -106,18 +106,7 @@ pub(super) fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &m
                     let at = |dx: f32, dy: f32| {
                         Rect::new(snap(p.0 - w / 2.0 + dx), snap(p.1 - h / 2.0 + dy), w, h)
                     };
-                    (1..=60)
-                        .find_map(|ring| {
-                            let r = ring as f32 * 6.0;
-                            (0..ring * 2)
-                                .flat_map(|i| {
-                                    let t = -r + i as f32 * 6.0;
-                                    [(t, -r), (r, t), (-t, r), (-r, -t)]
-                                })
-                                .map(|(dx, dy)| at(dx, dy))
-                                .find(|c| free(c))
-                        })
-                        .unwrap_or_else(|| at(0.0, 0.0))
+                    nearest_free(6.0, 60, at, free)
                 });
             taken.insert(rect, ());
             routes.links[k].end_labels[end] = Some(TextBox {
@@ -232,22 +221,7 @@ pub(super) fn place_labels(m: &Model, l: &Layout, text: &dyn Measure, routes: &m
                 !taken.any(c, |t, _| t.intersects(c))
                     && !segments.any(&near, |_, &(o, i)| hits_segment(o, i, &near))
             };
-            (1..=100)
-                .find_map(|ring| {
-                    let r = ring as f32 * 8.0;
-                    let steps = ring * 2;
-                    let mut ring_spots: Vec<(f32, Rect)> = (0..steps)
-                        .flat_map(|i| {
-                            let t = -r + i as f32 * 8.0;
-                            [(t, -r), (r, t), (-t, r), (-r, -t)]
-                        })
-                        .map(|(dx, dy)| (dx * dx + dy * dy, at(dx, dy)))
-                        .filter(|(_, c)| free(c))
-                        .collect();
-                    ring_spots.sort_by(|x, y| x.0.total_cmp(&y.0));
-                    ring_spots.first().map(|(_, c)| *c)
-                })
-                .unwrap_or_else(|| at(0.0, 0.0))
+            nearest_free(8.0, 100, at, free)
         });
         taken.insert(rect, ());
         routes.links[k].label = Some(TextBox {
@@ -287,4 +261,29 @@ fn end_spots(p: Point, q: Point, w: f32, h: f32) -> Vec<Rect> {
         }
     }
     out
+}
+
+/// The nearest spot `at(dx, dy)` for which `free` holds, searched in square rings `step` px
+/// apart (at most `rings` of them); the spot at the centre when none is free.
+fn nearest_free(
+    step: f32,
+    rings: usize,
+    at: impl Fn(f32, f32) -> Rect,
+    free: impl Fn(&Rect) -> bool,
+) -> Rect {
+    (1..=rings)
+        .find_map(|ring| {
+            let r = ring as f32 * step;
+            let mut spots: Vec<(f32, Rect)> = (0..ring * 2)
+                .flat_map(|i| {
+                    let t = -r + i as f32 * step;
+                    [(t, -r), (r, t), (-t, r), (-r, -t)]
+                })
+                .map(|(dx, dy)| (dx * dx + dy * dy, at(dx, dy)))
+                .filter(|(_, c)| free(c))
+                .collect();
+            spots.sort_by(|x, y| x.0.total_cmp(&y.0));
+            spots.first().map(|(_, c)| *c)
+        })
+        .unwrap_or_else(|| at(0.0, 0.0))
 }

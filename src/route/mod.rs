@@ -184,6 +184,13 @@ pub fn fit_canvas(l: &mut Layout, r: &mut Routes) {
     }
 }
 
+/// The title band of a frame `r` with title box `title`: from its top line to the bottom of
+/// the title, across its width; `None` unless the title lies in the frame's top half.
+fn title_band(r: &Rect, title: Option<&Rect>) -> Option<Rect> {
+    let t = title.filter(|t| t.bottom() <= r.cy())?;
+    Some(Rect::new(r.x, r.y, r.w, t.bottom() - r.y))
+}
+
 fn seg_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
     let seg = Rect::new(
         a.0.min(b.0),

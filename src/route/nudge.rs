@@ -236,16 +236,8 @@ fn obstacles(m: &Model, l: &Layout, vertical: bool) -> Vec<Obstacle> {
                 wall: Some((frame, inside)),
             });
         }
-        // The title band: from the top line to the bottom of a title in the top half.
-        if let (false, Some(t)) = (vertical, title) {
-            if t.bottom() <= r.cy() {
-                rect(
-                    &mut out,
-                    &Rect::new(r.x, r.y, r.w, t.bottom() - r.y),
-                    TITLE_CLEAR,
-                    None,
-                );
-            }
+        if let (false, Some(band)) = (vertical, super::title_band(&r, title.as_ref())) {
+            rect(&mut out, &band, TITLE_CLEAR, None);
         }
     }
     out
@@ -1143,16 +1135,21 @@ mod tests {
         );
     }
 
-    /// Asserts that the link `from` -> `to` of spec `t` is drawn as one straight line.
-    fn assert_straight(t: &str, from: &str, to: &str) {
-        let d = crate::compile(t).expect("compiles");
+    /// The drawn points of the link `from` -> `to` of diagram `d`.
+    fn link_points(d: &crate::Diagram, from: &str, to: &str) -> Vec<Point> {
         let k = d
             .model
             .links
             .iter()
             .position(|l| d.model.get(l.from).id == from && d.model.get(l.to).id == to)
             .expect("the link");
-        let pts = &d.routes.links[k].points;
+        d.routes.links[k].points.clone()
+    }
+
+    /// Asserts that the link `from` -> `to` of spec `t` is drawn as one straight line.
+    fn assert_straight(t: &str, from: &str, to: &str) {
+        let d = crate::compile(t).expect("compiles");
+        let pts = link_points(&d, from, to);
         assert_eq!(pts.len(), 2, "a straight line: {pts:?}");
     }
 
@@ -1195,15 +1192,7 @@ mod tests {
         // zone lines, 8 px apart.
         let t = include_str!("../../tests/cases/valid/two-links-up-a-zone-gap.toml");
         let d = crate::compile(t).expect("compiles");
-        let link = |from: &str, to: &str| {
-            let k = d
-                .model
-                .links
-                .iter()
-                .position(|l| d.model.get(l.from).id == from && d.model.get(l.to).id == to)
-                .expect("the link");
-            d.routes.links[k].points.clone()
-        };
+        let link = |from: &str, to: &str| link_points(&d, from, to);
         let zone = |id: &str| {
             let e = d
                 .model

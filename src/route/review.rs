@@ -17,28 +17,22 @@ use super::{ends, grid::Grid, nudge};
 use crate::geom::{Point, Rect};
 use crate::layout::Layout;
 use crate::model::{EntId, Model};
+use crate::quality;
 use crate::spatial::RectIndex;
 
 /// How many times the routes are reviewed at most.
 const ROUNDS: usize = 3;
-/// Closer than this to a frame line, a link runs along it (quality.md, border hugging).
-const HUG_GAP: f32 = 14.0;
-/// ...over more than this, in all for one link and frame.
-const HUG_LENGTH: f32 = 80.0;
-/// The first and last px of a link, which may run anywhere to reach its ends.
-const HUG_END: f32 = 24.0;
-/// A run within this of the middle of the gap between two frames side by side is in a
-/// channel and hugs neither.
-const CHANNEL_SLACK: f32 = 2.0;
-/// A horizontal run through a title band over more than this reads as crossing the title.
-const BAND_LENGTH: f32 = 40.0;
+// quality.md's measures of border hugging and detours, as `quality.rs` checks them.
+const HUG_GAP: f32 = quality::HUG_GAP as f32;
+const HUG_LENGTH: f32 = quality::HUG_LENGTH as f32;
+const HUG_END: f32 = quality::HUG_END as f32;
+const CHANNEL_SLACK: f32 = quality::CHANNEL_SLACK as f32;
+const BAND_LENGTH: f32 = quality::BAND_LENGTH as f32;
+const DETOUR_FACTOR: f32 = quality::DETOUR_FACTOR as f32;
+const DETOUR_EXTRA: f32 = quality::DETOUR_EXTRA as f32;
 /// How far across from the frame line a crowded stretch reaches on each side: the whole
 /// of a narrow channel beside the line.
 const REACH: f32 = 40.0;
-/// Detour: a path longer than `max(DETOUR_FACTOR × D, D + DETOUR_EXTRA)` (quality.md).
-const DETOUR_FACTOR: f32 = 2.5;
-const DETOUR_EXTRA: f32 = 400.0;
-
 /// A frame links should not run along: its box, its title band (if its title is in its
 /// top half), and the group it is (`None` for an overlay box).
 struct Frame {
@@ -85,10 +79,8 @@ pub(super) fn review(
 }
 
 fn frames(m: &Model, l: &Layout) -> Vec<Frame> {
-    let band = |r: &Rect, t: Option<&crate::layout::TextBox>| {
-        t.filter(|t| t.rect.cy() <= r.cy())
-            .map(|t| Rect::new(r.x, r.y, r.w, t.rect.bottom() - r.y))
-    };
+    let band =
+        |r: &Rect, t: Option<&crate::layout::TextBox>| super::title_band(r, t.map(|t| &t.rect));
     let mut out = Vec::new();
     for (i, e) in m.entities.iter().enumerate() {
         if let (true, Some(p)) = (e.is_group(), l.boxes.get(i).and_then(|b| b.as_ref())) {
