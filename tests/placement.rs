@@ -367,6 +367,48 @@ fn members_of_a_group_face_their_partners_in_the_group_beside_it() {
 }
 
 #[test]
+fn a_band_reaches_over_its_targets_so_its_links_drop_straight() {
+    // Load balancers across two and three zones, their targets a tier below and not in the
+    // middle of the VPC: the band reaches over every target, and each link is one line.
+    for (file, alb, targets) in [
+        (
+            "tests/cases/valid/three-zones.toml",
+            "alb",
+            &["app-1", "app-2", "app-3"][..],
+        ),
+        (
+            "specs/microservices.toml",
+            "alb",
+            &["envoy-a", "envoy-b"][..],
+        ),
+    ] {
+        let d = archdraw::compile(&spec(file)).expect("compiles");
+        let band = placed(&d, alb).rect;
+        for t in targets {
+            let r = placed(&d, t).rect;
+            assert!(
+                band.x <= r.x && band.right() >= r.right(),
+                "{file}: band {band:?} does not reach over {t} {r:?}"
+            );
+            let p = path(&d, alb, Some(t));
+            assert_eq!(bends(&p), 0, "{file}: {alb} -> {t} bends: {p:?}");
+        }
+    }
+    // Where a NAT gateway above the band links down to a task under it, the band keeps off
+    // that way: the egress links stay straight and the band's own links bend instead.
+    let d = archdraw::compile(&spec("specs/ohio-network.toml")).expect("compiles");
+    let band = placed(&d, "web").rect;
+    for (task, nat) in [("api-a", "nat-a"), ("api-b", "nat-b")] {
+        let r = placed(&d, task).rect;
+        assert!(
+            band.right() < r.x || band.x > r.right(),
+            "band {band:?} stands over {task} {r:?}"
+        );
+        assert_eq!(bends(&path(&d, task, Some(nat))), 0, "{task} -> {nat}");
+    }
+}
+
+#[test]
 fn a_band_stands_above_targets_in_its_own_row() {
     // Web servers in the load balancer's own public subnets: the band is at the top of the
     // row and the servers below it, so traffic flows down.

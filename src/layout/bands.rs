@@ -4,8 +4,9 @@
 //! Takes the VPC grid's rows and columns; first reserves room for each band in the row of
 //! the subnets it spans (several bands in one row stack up from its bottom, one slot each)
 //! and the column width its icon and label need; once the grid is placed, gives each band
-//! its box: from the centre of the first spanned subnet to the last, its icon in the middle
-//! and its label to the right.
+//! its box: from the centre of the first spanned subnet to the last, widened over the nodes
+//! it links to where that blocks no other link down, its icon in the middle and its label
+//! to the right.
 
 use super::*;
 
@@ -113,6 +114,27 @@ impl Ctx<'_> {
         })
     }
 
+    /// The x range `span` of band `node` widened to cover the icons of the nodes it links
+    /// to in VPC `vpc` that stand within `reach` (the spanned subnets' outer edges), all in
+    /// the VPC's body coordinates.
+    fn over_targets(
+        &self,
+        vpc: EntId,
+        node: EntId,
+        reach: (f32, f32),
+        span: (f32, f32),
+    ) -> (f32, f32) {
+        self.linked(node)
+            .filter(|o| {
+                *o != node && self.m.is_within(*o, vpc) && self.placement(*o) == Placement::Inside
+            })
+            .map(|o| self.anchor_in_body(vpc, o).0)
+            .filter(|x| *x - ICON / 2.0 - 16.0 >= reach.0 && *x + ICON / 2.0 + 16.0 <= reach.1)
+            .fold(span, |(a, b), x| {
+                (a.min(x - ICON / 2.0 - 16.0), b.max(x + ICON / 2.0 + 16.0))
+            })
+    }
+
     /// Places every band of VPC `vpc` once its grid is placed (`row_h`: the rows' heights).
     pub(super) fn place_bands(&mut self, vpc: EntId, bands: &Bands, row_h: &[f32]) {
         let m = self.m;
@@ -157,6 +179,14 @@ impl Ctx<'_> {
                 bx0 = bx0.min(first.1 - BAND_REACH);
                 bx1 = bx1.max(last.0 + BAND_REACH);
             }
+            // It reaches further, over the nodes it links to in the VPC under its spanned
+            // subnets, so that its links drop straight to them, unless that would stand
+            // across the way of another link down from a spanned subnet.
+            let row_bottom = sub_top + row_h[r];
+            let wide = self.over_targets(vpc, *node, (first.0, last.1), (bx0, bx1));
+            if wide != (bx0, bx1) && !self.blocked_below(vpc, subs, wide, row_bottom) {
+                (bx0, bx1) = wide;
+            }
             let bh = BAND_H - 12.0;
             let mut by = sub_top + row_h[r] - 10.0 - bh - bands.slot[i] as f32 * BAND_H;
             // A band at the bottom of its row would stand across the way of a link from a
@@ -165,7 +195,7 @@ impl Ctx<'_> {
             // or below its targets in its own row (traffic would seem to flow up): then the
             // band goes to the top of the row and the subnets' content below it.
             if bands.room[r] == BAND_H
-                && (self.blocked_below(vpc, subs, (bx0, bx1), sub_top + row_h[r])
+                && (self.blocked_below(vpc, subs, (bx0, bx1), row_bottom)
                     || self.targets_in_row(*node, subs))
             {
                 let top = subs
