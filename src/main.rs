@@ -32,7 +32,7 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "archdraw", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render docs --format svg,png --out-dir build/diagrams\n  archdraw render --check docs          # CI: exit 1 when a committed output is stale\n  archdraw render spec.toml --format png --scale 2 -o docs/net.png\n  archdraw check                        # every spec below the current folder\n  archdraw watch specs/*.toml --format svg,png\n  archdraw serve specs/ohio-network.toml --open\n\nRender flags (see `archdraw render --help`): --format, -o/--output, --out-dir, --scale,\n--theme, --check, --jobs, --config, --message-format, --quiet. Defaults come from the\nfirst archdraw.toml in the current folder or its parents.\n\nExit status: 0 ok, 1 spec errors (or stale outputs with --check), 2 usage or I/O errors."
+    after_help = "Examples:\n  archdraw render specs/ohio-network.toml\n  archdraw render docs --format svg,png --out-dir build/diagrams\n  archdraw render --check docs          # CI: exit 1 when a committed output is stale\n  archdraw render spec.toml --scale 2 -o docs/net.png\n  archdraw check                        # every spec below the current folder\n  archdraw watch specs/*.toml --format svg,png\n  archdraw serve specs/ohio-network.toml --open\n\nRender flags (see `archdraw render --help`): --format, -o/--output, --out-dir, --scale,\n--theme, --check, --jobs, --config, --message-format, --quiet. Defaults come from the\nfirst archdraw.toml in the current folder or its parents.\n\nExit status: 0 ok, 1 spec errors (or stale outputs with --check), 2 usage or I/O errors."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -131,7 +131,8 @@ struct RenderArgs {
     /// archdraw.toml].
     #[arg(short, long, value_name = "FORMATS", value_parser = parse_formats)]
     format: Option<Formats>,
-    /// Output file (one spec only). With several formats, its extension is replaced per format.
+    /// Output file (one spec only). Without --format, its extension (.svg, .png or .json)
+    /// gives the format; with several formats, its extension is replaced per format.
     #[arg(short, long, value_name = "PATH", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
     /// Folder for the outputs (created if missing), keeping the tree of searched folders
@@ -318,6 +319,14 @@ impl Settings {
         let mut s = Settings::new(&a.common, cfg);
         if let Some(f) = &a.format {
             s.formats = f.0.clone();
+        } else if let Some(f) = a
+            .output
+            .as_ref()
+            .and_then(|o| o.extension())
+            .and_then(|x| Format::parse(&x.to_string_lossy().to_ascii_lowercase()))
+        {
+            // `-o net.png` without --format means a PNG, not SVG bytes in a .png file.
+            s.formats = vec![f];
         }
         if a.output.is_some() {
             s.output = a.output.clone();

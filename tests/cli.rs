@@ -233,6 +233,25 @@ fn output_with_one_format() {
 }
 
 #[test]
+fn output_extension_gives_the_format_when_none_is_asked() {
+    let d = Dir::with_network();
+    d.run(&["render", "x.toml", "-o", "net.png"]).expect_code(0);
+    assert!(
+        d.read("net.png").starts_with(PNG_SIGNATURE),
+        "a PNG in net.png"
+    );
+    d.run(&["render", "x.toml", "-o", "net.JSON"])
+        .expect_code(0);
+    serde_json::from_slice::<serde_json::Value>(&d.read("net.JSON")).expect("JSON in net.JSON");
+    // An extension that is no format keeps the default, and --format wins over the name.
+    d.run(&["render", "x.toml", "-o", "net.txt"]).expect_code(0);
+    assert_svg(&d.read("net.txt"));
+    d.run(&["render", "x.toml", "-f", "svg", "-o", "odd.png"])
+        .expect_code(0);
+    assert_svg(&d.read("odd.png"));
+}
+
+#[test]
 fn output_with_several_formats_replaces_extension() {
     let d = Dir::with_network();
     let r = d.run(&[
