@@ -115,21 +115,26 @@ impl Ctx<'_> {
     }
 
     /// The x range `span` of band `node` widened to cover the icons of the nodes it links
-    /// to in VPC `vpc` that stand within `reach` (the spanned subnets' outer edges), all in
-    /// the VPC's body coordinates.
+    /// to in VPC `vpc` that stand below its row and within its reach, `reach` being the
+    /// spanned subnets' outer edges and the row's bottom, all in the VPC's body coordinates.
+    /// (Targets in its own row are left out: the band stands right above them, and would
+    /// close their tops to every other link.)
     fn over_targets(
         &self,
         vpc: EntId,
         node: EntId,
-        reach: (f32, f32),
+        reach: (f32, f32, f32),
         span: (f32, f32),
     ) -> (f32, f32) {
         self.linked(node)
             .filter(|o| {
                 *o != node && self.m.is_within(*o, vpc) && self.placement(*o) == Placement::Inside
             })
-            .map(|o| self.anchor_in_body(vpc, o).0)
-            .filter(|x| *x - ICON / 2.0 - 16.0 >= reach.0 && *x + ICON / 2.0 + 16.0 <= reach.1)
+            .map(|o| self.anchor_in_body(vpc, o))
+            .filter(|(x, y)| {
+                *y > reach.2 && x - ICON / 2.0 - 16.0 >= reach.0 && x + ICON / 2.0 + 16.0 <= reach.1
+            })
+            .map(|(x, _)| x)
             .fold(span, |(a, b), x| {
                 (a.min(x - ICON / 2.0 - 16.0), b.max(x + ICON / 2.0 + 16.0))
             })
@@ -183,7 +188,7 @@ impl Ctx<'_> {
             // subnets, so that its links drop straight to them, unless that would stand
             // across the way of another link down from a spanned subnet.
             let row_bottom = sub_top + row_h[r];
-            let wide = self.over_targets(vpc, *node, (first.0, last.1), (bx0, bx1));
+            let wide = self.over_targets(vpc, *node, (first.0, last.1, row_bottom), (bx0, bx1));
             if wide != (bx0, bx1) && !self.blocked_below(vpc, subs, wide, row_bottom) {
                 (bx0, bx1) = wide;
             }
