@@ -409,6 +409,24 @@ fn a_band_reaches_over_its_targets_so_its_links_drop_straight() {
 }
 
 #[test]
+fn an_office_linked_deep_into_the_cloud_stands_beside_it_level_with_its_first_link() {
+    // The head office's router reaches Direct Connect and, under it, the transit gateway in
+    // the network account: the office stands left of the cloud (not above it, which drew
+    // both links down the whole organization's side), level with Direct Connect; its
+    // router's label goes under the icon, so the first link runs straight out of its side.
+    let d = archdraw::compile(&spec("specs/landing-zone.toml")).expect("compiles");
+    let (office, cloud) = (placed(&d, "dc").rect, placed(&d, "cloud").rect);
+    assert!(
+        office.right() < cloud.x,
+        "office {office:?} not left of {cloud:?}"
+    );
+    let (router, dx) = (placed(&d, "router").rect, placed(&d, "dx").rect);
+    assert!((router.cy() - dx.cy()).abs() < 0.5, "{router:?} vs {dx:?}");
+    assert_eq!(bends(&path(&d, "router", Some("dx"))), 0);
+    assert!(bends(&path(&d, "router", Some("tgw"))) <= 2);
+}
+
+#[test]
 fn a_band_stands_above_targets_in_its_own_row() {
     // Web servers in the load balancer's own public subnets: the band is at the top of the
     // row and the servers below it, so traffic flows down.

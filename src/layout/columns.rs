@@ -2,9 +2,9 @@
 //!
 //! Takes the items of a downward flow, their sizes and the links between them; when one
 //! item is far bigger than the rest (a VPC among region-level services), gives the small icon
-//! nodes that talk only to it (or to each other, in chains that reach it) a place in a column
-//! on its left or right, on the side facing what they link to, each at the height of what it
-//! links to inside. An architect draws Cognito, ECR or CloudWatch beside the VPC, not in rows
+//! nodes (and small groups: a head office beside the cloud) that talk only to it (or to each
+//! other, in chains that reach it) a place in a column on its left or right, on the side
+//! facing what they link to, each at the height of what it links to inside. An architect draws Cognito, ECR or CloudWatch beside the VPC, not in rows
 //! above and below it: links run sideways into the VPC and stay short. Their labels go on the
 //! outer side of their icons, so that the side facing the big item and the top and bottom
 //! (for chains down the column) are free for links.
@@ -18,6 +18,22 @@ const BIG: f32 = 2.5;
 const COLUMN_GAP: f32 = 60.0;
 /// The room between two items of a column.
 const STACK_GAP: f32 = 40.0;
+
+impl Ctx<'_> {
+    /// Re-lays small group `g` with the labels of its icon nodes under their icons.
+    fn labels_below(&mut self, g: EntId) {
+        for c in self.inside_children(g) {
+            if !matches!(self.m.get(c).kind, EntKind::Node { .. }) {
+                continue;
+            }
+            if let Some(label) = self.frames[c.index()].label.clone() {
+                self.frames[c.index()] = label_below(label);
+            }
+        }
+        self.laid[g.index()] = false;
+        self.lay(g);
+    }
+}
 
 /// The items of a flow placed in side columns.
 pub(super) struct Columns {
@@ -69,7 +85,10 @@ impl Ctx<'_> {
         let small = |c: &Ctx, i: usize| {
             let e = items[i];
             i != big
-                && matches!(c.m.get(e).kind, EntKind::Node { .. })
+                && matches!(
+                    c.m.get(e).kind,
+                    EntKind::Node { .. } | EntKind::Group { .. }
+                )
                 && c.placement(e) == Placement::Inside
                 && c.overlays_around[e.index()] == 0
                 && size[big].0 >= BIG * size[i].0
@@ -124,6 +143,11 @@ impl Ctx<'_> {
         // Wanted main offset of each candidate's item start from the big item's start.
         let mut want: Vec<Option<f32>> = vec![None; n];
         let mut sums = vec![(0.0f32, 0.0f32); n];
+        // The main anchors of each candidate's direct links, in model order.
+        let mut anchors: Vec<Vec<f32>> = vec![Vec::new(); n];
+        // Where along the main axis each candidate's links leave it (a node: its middle; a
+        // small group: the member that links).
+        let mut own = vec![0.0f32; n];
         // A component linked to a gateway on the big item's top or bottom line stays in the
         // rows above or below it.
         let mut on_border = vec![false; comps.len()];
@@ -135,11 +159,21 @@ impl Ctx<'_> {
         // the flow (a source's target in the far half of the big item, a sink's in the near).
         let mut far = vec![true; comps.len()];
         let mut target: Vec<Option<EntId>> = vec![None; n];
+        // The spread of each component's direct targets: (cross min, max, main min, max).
+        let mut spread = vec![
+            (
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::INFINITY,
+                f32::NEG_INFINITY
+            );
+            comps.len()
+        ];
         for (k, &(a, b, oa, ob)) in edges.iter().enumerate() {
-            let (c, inside_cross, inside_main) = if cand[a] && b == big {
-                (a, ob, mains[k].1)
+            let (c, inside_cross, inside_main, own_main) = if cand[a] && b == big {
+                (a, ob, mains[k].1, mains[k].0)
             } else if cand[b] && a == big {
-                (b, oa, mains[k].0)
+                (b, oa, mains[k].0, mains[k].1)
             } else {
                 continue;
             };
@@ -153,9 +187,16 @@ impl Ctx<'_> {
                     _ => on_border[comp[c]] = true,
                 }
             }
-            if target[c].is_some_and(|t| t != inner) {
-                // Links to several things inside (a fan-out over side-by-side targets) read
-                // better from above or below.
+            let sp = &mut spread[comp[c]];
+            *sp = (
+                sp.0.min(inside_cross),
+                sp.1.max(inside_cross),
+                sp.2.min(inside_main),
+                sp.3.max(inside_main),
+            );
+            if target[c].is_some_and(|t| t != inner) && sp.1 - sp.0 >= sp.3 - sp.2 {
+                // Links to several things inside side by side (a fan-out) read better from
+                // above or below; to things one under another, from the side.
                 fanned[comp[c]] = true;
             }
             target[c] = Some(inner);
@@ -174,6 +215,8 @@ impl Ctx<'_> {
             direct[comp[c]] += 1;
             sums[c].0 += inside_main;
             sums[c].1 += 1.0;
+            anchors[c].push(inside_main);
+            own[c] = own_main;
         }
         let comps: Vec<(Vec<usize>, f32)> = comps
             .into_iter()
@@ -217,6 +260,25 @@ impl Ctx<'_> {
         for i in 0..n {
             let Some(on_left) = left[i] else { continue };
             let e = items[i];
+            if self.m.get(e).is_group() {
+                // A small group (an office beside the cloud): the labels of its nodes go
+                // under their icons, so their sides are free for links sideways, and its
+                // links leave it where its linking member now stands.
+                if !across {
+                    self.labels_below(e);
+                    let f = &self.frames[e.index()];
+                    size[i] = (f.w, f.h);
+                    let big_e = items[big];
+                    let linking = self
+                        .inside_children(e)
+                        .into_iter()
+                        .find(|&c| self.linked(c).any(|o| self.m.is_within(o, big_e)));
+                    if let Some(c) = linking {
+                        own[i] = self.anchor(e, c).1;
+                    }
+                }
+                continue;
+            }
             let label = self.frames[e.index()].label.clone()?;
             let others: Vec<EntId> = self
                 .linked(e)
@@ -251,8 +313,23 @@ impl Ctx<'_> {
         for i in 0..n {
             if left[i].is_some() && sums[i].1 > 0.0 {
                 sums[i].1 += outside[i] as f32;
-                let own = self.frames[items[i].index()].body.cy();
-                want[i] = Some(sums[i].0 / sums[i].1 - own);
+                // Level with one of the things it links to (the one nearest the mean, the
+                // first of equals), so that link runs straight; between two stacked ones
+                // both links would bend.
+                let mean = sums[i].0 / sums[i].1;
+                let at = if anchors[i].len() > 1 {
+                    let nearer = |a: f32, b: f32| {
+                        if (b - mean).abs() < (a - mean).abs() - 0.5 {
+                            b
+                        } else {
+                            a
+                        }
+                    };
+                    anchors[i].iter().copied().reduce(nearer).unwrap_or(mean)
+                } else {
+                    mean
+                };
+                want[i] = Some(at - own[i]);
             }
         }
         // Candidates without a direct edge want what their neighbours want.
