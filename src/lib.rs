@@ -5,7 +5,9 @@
 //! 1. [`spec::parse`]: TOML text → [`spec::Spec`] (values with spans; syntax, unknown keys,
 //!    wrong types).
 //! 2. [`model::resolve`]: `Spec` → [`model::Model`] (ids resolved, kinds typed, one entity tree).
-//! 3. [`validate::validate`]: semantic checks on the model (CIDRs, routes, NAT placement…).
+//! 3. [`validate::validate`]: semantic checks on the model (CIDRs, routes, NAT placement…);
+//!    with [`Options::view`], [`views::derive`] cuts that view's spec from the model and
+//!    stages 2 and 3 run again on it.
 //! 4. [`layout::layout`]: `Model` → [`layout::Layout`] (nested boxes; zone columns, tier rows).
 //! 5. [`route::route`]: orthogonal links and their labels → [`route::Routes`].
 //! 6. [`scene::scene`]: everything → [`scene::Scene`], flat primitives with colours and icons.
@@ -32,6 +34,7 @@ mod spatial;
 pub mod spec;
 pub mod text;
 pub mod validate;
+pub mod views;
 
 use diag::Diagnostic;
 
@@ -90,6 +93,8 @@ pub struct Options {
     pub theme: Option<spec::Theme>,
     /// The theme of specs that do not choose one (e.g. from a project's `archdraw.toml`).
     pub default_theme: Option<spec::Theme>,
+    /// The `[views.<name>]` to draw; `None`: the whole model.
+    pub view: Option<String>,
 }
 
 impl Diagram {
@@ -174,9 +179,36 @@ pub fn check_with_options(text: &str, opts: &Options) -> Vec<Diagnostic> {
     let (model, mut diags) = front(text, opts);
     if let Some(m) = model {
         diags.extend(icons::load(&m, &opts.icons).1);
+        // Without a view named, every view the spec declares is checked too.
+        if opts.view.is_none() {
+            for name in view_names(text) {
+                let o = Options {
+                    view: Some(name),
+                    ..opts.clone()
+                };
+                diags.extend(
+                    front(text, &o)
+                        .1
+                        .into_iter()
+                        .filter(|d| d.message.starts_with("in view")),
+                );
+            }
+        }
         diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
     }
     diags
+}
+
+/// A diagnostic found in the spec a view cut from the model: says so.
+fn in_view(mut d: Diagnostic, view: &str) -> Diagnostic {
+    d.message = format!("in view `{view}`: {}", d.message);
+    d
+}
+
+/// The names of the views a spec declares (`[views.<name>]`), in file order; none when it
+/// declares none or does not parse.
+pub fn view_names(text: &str) -> Vec<String> {
+    views::names(&spec::parse(text).0)
 }
 
 /// Stages 1–3: the model when there is no error, and every diagnostic in source order.
@@ -207,6 +239,39 @@ fn front(text: &str, opts: &Options) -> (Option<model::Model>, Vec<Diagnostic>) 
     if !diag::has_errors(&diags) {
         diags.extend(validate::validate(&model));
     }
+    if !diag::has_errors(&diags) {
+        diags.extend(views::check(&spec, &model));
+    }
+    let model = match (&opts.view, diag::has_errors(&diags)) {
+        (Some(name), false) => match spec.views.iter().find(|v| v.id.value == *name) {
+            Some(v) => {
+                // The view's own spec, resolved and checked again: only what it draws.
+                let (m, d) = model::resolve(&views::derive(&spec, &model, v));
+                diags.extend(d.into_iter().map(|d| in_view(d, name)));
+                if !diag::has_errors(&diags) {
+                    diags.extend(validate::validate(&m).into_iter().map(|d| in_view(d, name)));
+                }
+                m
+            }
+            None => {
+                let names = views::names(&spec);
+                diags.push(
+                    Diagnostic::error(None, format!("the spec has no view `{name}`"))
+                        .did_you_mean(&catalog::suggest_from(
+                            name,
+                            names.iter().map(|s| s.as_str()),
+                        ))
+                        .or_hint(if names.is_empty() {
+                            "declare one with a [views.<name>] table (see docs/spec.md)".to_string()
+                        } else {
+                            format!("its views: {}", names.join(", "))
+                        }),
+                );
+                model
+            }
+        },
+        _ => model,
+    };
     diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
     if diag::has_errors(&diags) {
         (None, diags)

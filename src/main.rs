@@ -147,6 +147,10 @@ struct RenderArgs {
     /// (the SVG follows the reader's light or dark preference; the PNG is light).
     #[arg(long, value_name = "THEME", value_parser = parse_theme)]
     theme: Option<Theme>,
+    /// Render only this view of specs that declare `[views.<name>]` (repeatable) [default:
+    /// every view, each to NAME.<view>.<ext>].
+    #[arg(long = "view", value_name = "NAME")]
+    views: Vec<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -277,6 +281,8 @@ fn parse_theme(s: &str) -> Result<Theme, String> {
 pub(crate) struct Settings {
     pub formats: Vec<Format>,
     pub output: Option<PathBuf>,
+    /// The `--view` names (empty: every view a spec declares).
+    pub views: Vec<String>,
     pub out_dir: Option<PathBuf>,
     pub scale: f32,
     pub quiet: bool,
@@ -302,6 +308,7 @@ impl Settings {
                 .and_then(|c| c.format.clone())
                 .unwrap_or_else(|| vec![Format::Svg]),
             output: None,
+            views: Vec::new(),
             out_dir: cfg.and_then(|c| c.out_dir.clone()),
             scale: cfg.and_then(|c| c.scale).unwrap_or(1.0),
             quiet: c.quiet,
@@ -339,7 +346,22 @@ impl Settings {
             s.scale = scale;
         }
         s.theme = a.theme;
+        s.views = a.views.clone();
         s
+    }
+
+    /// The views to draw of a spec with source `text`: the `--view` names, else every view
+    /// it declares, else the whole model (`None`).
+    fn views_of(&self, text: &str) -> Vec<Option<String>> {
+        if !self.views.is_empty() {
+            return self.views.iter().cloned().map(Some).collect();
+        }
+        let names = archdraw::view_names(text);
+        if names.is_empty() {
+            vec![None]
+        } else {
+            names.into_iter().map(Some).collect()
+        }
     }
 
     /// Library options for one spec: icon paths relative to the spec's folder.
@@ -358,6 +380,7 @@ impl Settings {
             },
             theme: self.theme,
             default_theme: self.default_theme,
+            view: None,
         }
     }
 }
@@ -585,24 +608,37 @@ fn source_from_bytes(
 
 /// Where each format of a spec goes: `-o`, else `--out-dir` (below it, the spec's folder
 /// relative to the folder it was found in), else beside the spec.
-fn output_paths(input: &Input, s: &Settings) -> Vec<(Format, PathBuf)> {
+fn output_paths(input: &Input, s: &Settings, view: Option<&str>) -> Vec<(Format, PathBuf)> {
     let spec = &input.path;
+    // With several views, each output names its view: `spec.geo.svg`.
+    let several = view.is_some() && (s.views.len() != 1 || s.output.is_none());
+    let tagged = |stem: std::ffi::OsString, ext: &str| {
+        let mut name = stem;
+        if let (true, Some(v)) = (several, view) {
+            name.push(".");
+            name.push(v);
+        }
+        name.push(".");
+        name.push(ext);
+        name
+    };
     s.formats
         .iter()
         .map(|&f| {
             let path = if let Some(o) = &s.output {
-                if s.formats.len() == 1 {
+                if s.formats.len() == 1 && !several {
                     o.clone()
                 } else {
-                    o.with_extension(f.extension())
+                    let stem = o
+                        .file_stem()
+                        .map_or_else(|| "diagram".into(), |s| s.to_os_string());
+                    o.with_file_name(tagged(stem, f.extension()))
                 }
             } else {
                 let stem = spec
                     .file_stem()
                     .map_or_else(|| "diagram".into(), |s| s.to_os_string());
-                let mut name = stem;
-                name.push(".");
-                name.push(f.extension());
+                let name = tagged(stem, f.extension());
                 match &s.out_dir {
                     Some(d) => d.join(&input.rel_dir).join(name),
                     None => spec.with_file_name(name),
@@ -694,27 +730,37 @@ fn render_source(
             failure: Some(msg),
         }
     };
-    let diagram = match archdraw::compile_with_options(&src.text, &s.options(spec)) {
-        Ok(d) => d,
-        Err(diags) => {
-            p.diagnostics(src, &diags);
-            return Rendered {
-                outcome: Outcome::Invalid,
-                diagnostics: diags,
-                diagram: None,
-                failure: None,
-            };
-        }
-    };
-    p.diagnostics(src, &diagram.warnings);
-    // Render every format in memory first: nothing is written unless all succeed.
+    // Every view (or the whole model) compiled and every format rendered in memory first:
+    // nothing is written unless all succeed.
+    let mut diagrams = Vec::new();
     let mut outputs = Vec::new();
-    for (f, path) in output_paths(input, s) {
-        match diagram.render(f, s.scale) {
-            Ok(bytes) => outputs.push((f, path, bytes)),
-            Err(e) => return failed(format!("{}: {e}", spec.display())),
+    for view in s.views_of(&src.text) {
+        let opts = archdraw::Options {
+            view: view.clone(),
+            ..s.options(spec)
+        };
+        let diagram = match archdraw::compile_with_options(&src.text, &opts) {
+            Ok(d) => d,
+            Err(diags) => {
+                p.diagnostics(src, &diags);
+                return Rendered {
+                    outcome: Outcome::Invalid,
+                    diagnostics: diags,
+                    diagram: None,
+                    failure: None,
+                };
+            }
+        };
+        p.diagnostics(src, &diagram.warnings);
+        for (f, path) in output_paths(input, s, view.as_deref()) {
+            match diagram.render(f, s.scale) {
+                Ok(bytes) => outputs.push((f, path, bytes)),
+                Err(e) => return failed(format!("{}: {e}", spec.display())),
+            }
         }
+        diagrams.push(diagram);
     }
+    let diagram = diagrams.swap_remove(0);
     let mut files = Vec::new();
     let mut bytes_out = Vec::new();
     for (f, path, bytes) in outputs {
@@ -951,7 +997,12 @@ fn check_outputs(s: &Settings, specs: &[Input], p: &Printer) -> Result<(), ExitC
     let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
     for input in specs {
         let spec = &input.path;
-        for (_, out) in output_paths(input, s) {
+        let text = std::fs::read_to_string(spec).unwrap_or_default();
+        for (_, out) in s
+            .views_of(&text)
+            .iter()
+            .flat_map(|v| output_paths(input, s, v.as_deref()))
+        {
             let key = normalise(&out);
             if inputs.contains(&key) {
                 let msg = format!(

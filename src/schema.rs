@@ -36,6 +36,10 @@ fn table_doc(table: &str) -> &'static str {
         }
         "groups" => "Frames (`in`) or overlays (`span`) around nodes, keyed by id: [groups.<id>].",
         "links" => "Links between nodes and groups, one [[links]] table each.",
+        "views" => {
+            "Views cut from the model, keyed by name: [views.<name>]; each renders to \
+             NAME.<view>.<ext>."
+        }
         _ => "",
     }
 }
@@ -209,6 +213,25 @@ pub fn key_schema(table: &str, key: &str) -> Option<Value> {
         }
         ("links", "style") => one_of(spec::LINE_STYLES, Some("solid"), "Line style."),
         ("links", "arrow") => one_of(spec::ARROWS, Some("forward"), "Where arrowheads are drawn."),
+        ("views", "title") => string("The title of this view (instead of the diagram's)."),
+        ("views", "depth") => one_of(
+            spec::DEPTHS,
+            None,
+            "The deepest container level drawn: region (the cloud, regions and what sits in \
+             them), zone (+ zone boxes), vpc (+ VPCs as closed boxes with their border \
+             gateways), subnet (+ subnets without their contents); default: everything.",
+        ),
+        ("views", "hide") => json!({
+            "type": "array",
+            "items": { "type": "string" },
+            "description": "Ids or kinds to leave out, with what they hold; their links go to \
+                            their nearest drawn ancestor."
+        }),
+        ("views", "only") => json!({
+            "type": "array",
+            "items": { "type": "string" },
+            "description": "Draw only these ids, their ancestors and what they hold."
+        }),
         _ => return None,
     })
 }

@@ -243,6 +243,33 @@ pub struct LinkSpec {
     pub arrow: Arrow,
 }
 
+/// The deepest container level a view draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// The cloud, regions and what sits directly in them.
+    Region,
+    /// And availability zones, drawn as boxes, with what sits in them.
+    Zone,
+    /// And VPCs, as closed boxes with their border gateways.
+    Vpc,
+    /// And subnets, without their contents.
+    Subnet,
+}
+
+/// One view (`[views.<name>]`): a picture cut from the model.
+#[derive(Debug, Clone)]
+pub struct ViewSpec {
+    pub id: Sp<String>,
+    /// Replaces the diagram's title in this view.
+    pub title: Option<Sp<String>>,
+    /// `None`: every level.
+    pub depth: Option<Sp<Depth>>,
+    /// Ids or kinds to leave out, with what they hold.
+    pub hide: Vec<Sp<String>>,
+    /// When not empty: only these, their ancestors and what they hold.
+    pub only: Vec<Sp<String>>,
+}
+
 /// A parsed spec: every table of the language, in file order, values with spans.
 #[derive(Debug, Clone, Default)]
 pub struct Spec {
@@ -257,6 +284,8 @@ pub struct Spec {
     pub nodes: Vec<NodeSpec>,
     pub groups: Vec<GroupSpec>,
     pub links: Vec<LinkSpec>,
+    /// Views cut from the model (`[views.<name>]`), in file order.
+    pub views: Vec<ViewSpec>,
     /// Every id written in an id-keyed table, including entries dropped for errors, so that
     /// later stages do not report references to them as unknown.
     pub declared: Vec<String>,
@@ -275,6 +304,7 @@ pub const TOP_KEYS: &[&str] = &[
     "nodes",
     "groups",
     "links",
+    "views",
 ];
 
 // The keys each table accepts. The parser checks keys against these lists and
@@ -291,6 +321,7 @@ pub const ROUTE_TABLE_KEYS: &[&str] = &["vpc", "subnets", "routes", "label"];
 pub const ROUTE_KEYS: &[&str] = &["to", "via"];
 pub const NODE_KEYS: &[&str] = &["kind", "in", "label", "icon"];
 pub const GROUP_KEYS: &[&str] = &["kind", "in", "span", "label", "number"];
+pub const VIEW_KEYS: &[&str] = &["title", "depth", "hide", "only"];
 pub const LINK_KEYS: &[&str] = &[
     "from",
     "to",
@@ -315,6 +346,7 @@ pub const TABLE_KEYS: &[(&str, &[&str])] = &[
     ("nodes", NODE_KEYS),
     ("groups", GROUP_KEYS),
     ("links", LINK_KEYS),
+    ("views", VIEW_KEYS),
 ];
 
 // The values of the enumerated keys.
@@ -337,6 +369,12 @@ pub fn parse_aspect(s: &str) -> Option<f32> {
     (w > 0.0 && h > 0.0 && (0.1..=10.0).contains(&r)).then_some(r)
 }
 
+pub const DEPTHS: &[(&str, Depth)] = &[
+    ("region", Depth::Region),
+    ("zone", Depth::Zone),
+    ("vpc", Depth::Vpc),
+    ("subnet", Depth::Subnet),
+];
 pub const DIRECTIONS: &[(&str, Direction)] =
     &[("down", Direction::Down), ("right", Direction::Right)];
 pub const TIERS: &[(&str, Tier)] = &[
@@ -418,6 +456,18 @@ pub fn parse(text: &str) -> (Spec, Vec<Diagnostic>) {
                 }
             }
             "links" => r.links(value, &mut spec.links),
+            "views" => {
+                let Some(t) = r.table(value, "views") else {
+                    continue;
+                };
+                for (id_key, entry) in t.iter() {
+                    let id = Sp::new(id_key.get_ref().to_string(), Span::from(id_key.span()));
+                    let ctx = format!("[views.{}]", id.value);
+                    if let Some(e) = r.table(entry, &ctx) {
+                        spec.views.push(r.view(id, e, &ctx));
+                    }
+                }
+            }
             section @ ("regions" | "vpcs" | "subnets" | "gateways" | "load_balancers"
             | "route_tables" | "nodes" | "groups") => {
                 let Some(t) = r.table(value, section) else {
@@ -688,6 +738,19 @@ impl Reader {
             zones,
             account: self.opt_str(t, "account"),
         })
+    }
+
+    fn view(&mut self, id: Sp<String>, t: &DeTable, ctx: &str) -> ViewSpec {
+        self.check_keys(t, ctx, VIEW_KEYS);
+        let list =
+            |r: &mut Self, key: &str| Self::get(t, key).map_or(Vec::new(), |v| r.str_list(v, key));
+        ViewSpec {
+            id,
+            title: self.opt_str(t, "title"),
+            depth: self.choice(t, "depth", DEPTHS),
+            hide: list(self, "hide"),
+            only: list(self, "only"),
+        }
     }
 
     fn vpc(&mut self, id: Sp<String>, t: &DeTable, ctx: &str, h: Span) -> Option<VpcSpec> {

@@ -222,38 +222,54 @@ fn committed_example_outputs_are_fresh() {
     specs.sort();
     assert!(specs.len() >= 2, "expected the example specs");
     let mut failures = Vec::new();
-    for spec in &specs {
-        let text = std::fs::read_to_string(spec).expect("read spec");
-        let diagram = match archdraw::compile(&text) {
-            Ok(d) => d,
-            Err(e) => {
-                failures.push(format!("{}: {:?}", spec.display(), e));
-                continue;
-            }
-        };
-        assert!(
-            diagram.warnings.is_empty(),
-            "{}: {:?}",
-            spec.display(),
-            diagram.warnings
-        );
-        for f in [Format::Svg, Format::Json, Format::Png] {
-            let bytes = diagram.render(f, 1.0).expect("render");
-            failures.extend(expect(&spec.with_extension(f.extension()), &bytes));
+    for spec_file in &specs {
+        let text = std::fs::read_to_string(spec_file).expect("read spec");
+        // A spec with views renders one output per view: `spec.<view>.<ext>`.
+        let mut views: Vec<Option<String>> =
+            archdraw::view_names(&text).into_iter().map(Some).collect();
+        if views.is_empty() {
+            views.push(None);
         }
-        let json = diagram.render(Format::Json, 1.0).expect("json");
-        let value: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
-        let report = archdraw::quality::check(&value).expect("quality");
-        for d in &report.defects {
-            failures.push(format!("{}: layout defect: {d}", spec.display()));
-        }
-        failures.extend(checked_blemishes(spec, &report));
-        if report.figures.close_parallels > 0 {
-            failures.push(format!(
-                "{}: {} pairs of parallel links closer than 8 px",
+        for view in views {
+            let spec = &match &view {
+                Some(v) => spec_file.with_extension(format!("{v}.toml")),
+                None => spec_file.clone(),
+            };
+            let opts = archdraw::Options {
+                view,
+                ..Default::default()
+            };
+            let diagram = match archdraw::compile_with_options(&text, &opts) {
+                Ok(d) => d,
+                Err(e) => {
+                    failures.push(format!("{}: {:?}", spec.display(), e));
+                    continue;
+                }
+            };
+            assert!(
+                diagram.warnings.is_empty(),
+                "{}: {:?}",
                 spec.display(),
-                report.figures.close_parallels
-            ));
+                diagram.warnings
+            );
+            for f in [Format::Svg, Format::Json, Format::Png] {
+                let bytes = diagram.render(f, 1.0).expect("render");
+                failures.extend(expect(&spec.with_extension(f.extension()), &bytes));
+            }
+            let json = diagram.render(Format::Json, 1.0).expect("json");
+            let value: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
+            let report = archdraw::quality::check(&value).expect("quality");
+            for d in &report.defects {
+                failures.push(format!("{}: layout defect: {d}", spec.display()));
+            }
+            failures.extend(checked_blemishes(spec, &report));
+            if report.figures.close_parallels > 0 {
+                failures.push(format!(
+                    "{}: {} pairs of parallel links closer than 8 px",
+                    spec.display(),
+                    report.figures.close_parallels
+                ));
+            }
         }
     }
     assert!(

@@ -415,7 +415,7 @@ fn an_office_linked_deep_into_the_cloud_stands_beside_it_level_with_its_first_li
     // both links down the whole organization's side), level with Direct Connect; its
     // router's label goes under the icon, so the first link runs straight out of its side.
     let d = archdraw::compile(&spec("specs/landing-zone.toml")).expect("compiles");
-    let (office, cloud) = (placed(&d, "dc").rect, placed(&d, "cloud").rect);
+    let (office, cloud) = (placed(&d, "dc").rect, placed(&d, "aws-cloud").rect);
     assert!(
         office.right() < cloud.x,
         "office {office:?} not left of {cloud:?}"
