@@ -77,6 +77,18 @@ fn by_id(m: &Model) -> HashMap<&str, EntId> {
     out
 }
 
+/// Whether `id` is `o`, holds it or lies in it; for an overlay `o`, the same of any of its
+/// members (`only = ["service"]` keeps the tasks the service spans, with their subnets).
+fn related(m: &Model, o: EntId, id: EntId) -> bool {
+    let members: &[EntId] = match &m.get(o).kind {
+        EntKind::Overlay { members, .. } => members,
+        _ => &[],
+    };
+    std::iter::once(o)
+        .chain(members.iter().copied())
+        .any(|x| m.is_within(id, x) || m.is_within(x, id))
+}
+
 /// Which entities view `v` draws.
 fn drawn(m: &Model, v: &ViewSpec) -> Vec<bool> {
     let ids = by_id(m);
@@ -95,10 +107,7 @@ fn drawn(m: &Model, v: &ViewSpec) -> Vec<bool> {
             || v.hide
                 .iter()
                 .any(|h| h.value == e.kind_name || h.value == spec_id(m, id))
-            || (!only.is_empty()
-                && !only
-                    .iter()
-                    .any(|&o| m.is_within(id, o) || m.is_within(o, id)));
+            || (!only.is_empty() && !only.iter().any(|&o| related(m, o, id)));
     }
     (0..n)
         .map(|i| {
