@@ -367,8 +367,7 @@ fn view_mistakes_are_diagnostics() {
         ..Default::default()
     };
     let e = archdraw::compile_with_options("[views.geo]\n[nodes.a]\nkind = \"ec2\"\n", &opts)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(e[0].message.contains("no view `nope`"), "{:?}", e[0]);
     assert!(
         e[0].hint.as_deref().is_some_and(|h| h.contains("geo")),
