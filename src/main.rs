@@ -697,13 +697,18 @@ fn render_one(input: &Input, s: &Settings, p: &Printer) -> Outcome {
 /// One output format and its bytes.
 type FormatBytes = (Format, Vec<u8>);
 
+/// One view of a rendered spec: its name, its diagram and the bytes of every format.
+type RenderedView = (Option<String>, Diagram, Vec<FormatBytes>);
+
 /// What [`render_source`] did, with what `watch` and the preview server need besides.
 struct Rendered {
     outcome: Outcome,
     /// The diagnostics printed: the errors, or the warnings when the spec rendered.
     diagnostics: Vec<Diagnostic>,
     /// The compiled diagram and the bytes of every format, when every output is on disk.
-    diagram: Option<(Diagram, Vec<FormatBytes>)>,
+    /// Per view (`None`: the whole model): the compiled diagram and the bytes of every
+    /// format; empty unless every output is on disk.
+    views: Vec<RenderedView>,
     /// The message printed for an I/O or render failure.
     failure: Option<String>,
 }
@@ -726,7 +731,7 @@ fn render_source(
         Rendered {
             outcome: Outcome::Failed,
             diagnostics: Vec::new(),
-            diagram: None,
+            views: Vec::new(),
             failure: Some(msg),
         }
     };
@@ -746,7 +751,7 @@ fn render_source(
                 return Rendered {
                     outcome: Outcome::Invalid,
                     diagnostics: diags,
-                    diagram: None,
+                    views: Vec::new(),
                     failure: None,
                 };
             }
@@ -754,16 +759,19 @@ fn render_source(
         p.diagnostics(src, &diagram.warnings);
         for (f, path) in output_paths(input, s, view.as_deref()) {
             match diagram.render(f, s.scale) {
-                Ok(bytes) => outputs.push((f, path, bytes)),
+                Ok(bytes) => outputs.push((diagrams.len(), f, path, bytes)),
                 Err(e) => return failed(format!("{}: {e}", spec.display())),
             }
         }
-        diagrams.push(diagram);
+        diagrams.push((view, diagram));
     }
-    let diagram = diagrams.swap_remove(0);
+    let warnings = diagrams
+        .iter()
+        .flat_map(|(_, d)| d.warnings.iter().cloned())
+        .collect();
     let mut files = Vec::new();
-    let mut bytes_out = Vec::new();
-    for (f, path, bytes) in outputs {
+    let mut bytes_out: Vec<Vec<FormatBytes>> = vec![Vec::new(); diagrams.len()];
+    for (v, f, path, bytes) in outputs {
         let same = match same_on_disk(&path, &bytes) {
             Ok(same) => same,
             Err(e) => return failed(format!("cannot read {}: {e}", path.display())),
@@ -799,7 +807,7 @@ fn render_source(
             _ => {}
         }
         files.push((path, state));
-        bytes_out.push((f, bytes));
+        bytes_out[v].push((f, bytes));
     }
     let on_disk = files
         .iter()
@@ -809,8 +817,16 @@ fn render_source(
             files,
             ms: start.elapsed().as_secs_f64() * 1000.0,
         }),
-        diagnostics: diagram.warnings.clone(),
-        diagram: on_disk.then_some((diagram, bytes_out)),
+        diagnostics: warnings,
+        views: if on_disk {
+            diagrams
+                .into_iter()
+                .zip(bytes_out)
+                .map(|((v, d), b)| (v, d, b))
+                .collect()
+        } else {
+            Vec::new()
+        },
         failure: None,
     }
 }

@@ -715,3 +715,98 @@ fn json_messages_for_io_errors_have_the_diagnostic_shape() {
     assert_eq!(v["line"], 0);
     assert!(v["message"].as_str().unwrap().contains("cannot read"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// render: views
+
+/// The network spec with two views: `net` (everything) and `top` (VPCs as boxes).
+fn with_views() -> Dir {
+    let d = Dir::new();
+    let text = NETWORK.replacen(
+        "[regions.",
+        "[views.net]\n\n[views.top]\ntitle = \"Top\"\ndepth = \"vpc\"\n\n[regions.",
+        1,
+    );
+    d.write("x.toml", text);
+    d
+}
+
+#[test]
+fn a_spec_with_views_renders_one_output_per_view() {
+    let d = with_views();
+    let r = d.run(&["render", "x.toml", "-f", "svg,json"]);
+    r.expect_code(0);
+    assert_eq!(
+        d.files(),
+        set(&[
+            "x.net.json",
+            "x.net.svg",
+            "x.toml",
+            "x.top.json",
+            "x.top.svg"
+        ])
+    );
+    assert!(
+        r.stdout.contains("x.net.svg") && r.stdout.contains("x.top.svg"),
+        "{}",
+        r.stdout
+    );
+    // The views differ: the top view has no subnets.
+    let top: serde_json::Value = serde_json::from_slice(&d.read("x.top.json")).unwrap();
+    let net: serde_json::Value = serde_json::from_slice(&d.read("x.net.json")).unwrap();
+    let subnets = |v: &serde_json::Value| {
+        v["boxes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["kind"] == "subnet")
+            .count()
+    };
+    assert_eq!(subnets(&top), 0);
+    assert!(subnets(&net) >= 4);
+    assert!(String::from_utf8_lossy(&d.read("x.top.svg")).contains(">Top<"));
+}
+
+#[test]
+fn view_picks_views_and_output_names_them() {
+    let d = with_views();
+    d.run(&["render", "x.toml", "--view", "top"]).expect_code(0);
+    assert_eq!(d.files(), set(&["x.toml", "x.top.svg"]));
+    // One view and -o: the file is -o.
+    d.run(&["render", "x.toml", "--view", "net", "-o", "out/net.svg"])
+        .expect_code(0);
+    assert!(d.exists("out/net.svg"));
+    // Several views and -o: each named after its view.
+    d.run(&["render", "x.toml", "-o", "all/pic.png"])
+        .expect_code(0);
+    assert!(d.exists("all/pic.net.png") && d.exists("all/pic.top.png"));
+    assert!(d.read("all/pic.top.png").starts_with(PNG_SIGNATURE));
+    // A view the spec lacks.
+    let r = d.run(&["render", "x.toml", "--view", "tops"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("no view `tops`") && r.stderr.contains("top"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn check_compares_every_view() {
+    let d = with_views();
+    d.run(&["render", "x.toml"]).expect_code(0);
+    d.run(&["render", "--check", "x.toml"]).expect_code(0);
+    let text = String::from_utf8(d.read("x.toml")).unwrap();
+    d.write(
+        "x.toml",
+        text.replace("title = \"Top\"", "title = \"Top level\""),
+    );
+    let r = d.run(&["render", "--check", "x.toml"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("x.top.svg is out of date"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("x.net.svg"), "{}", r.stderr);
+}

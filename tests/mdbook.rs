@@ -383,3 +383,38 @@ fn a_real_mdbook_build() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_block_can_name_a_view_of_the_file() {
+    let ohio = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/ohio.toml"));
+    for (view, title, ok) in [
+        ("geo", "US East (Ohio) availability zones", true),
+        ("network", "Ohio network architecture", true),
+        ("nope", "", false),
+    ] {
+        let chapter =
+            format!("# Views\n\n```archdraw\nfile = \"net/ohio.toml\"\nview = \"{view}\"\n```\n");
+        let d = book(&chapter);
+        std::fs::write(d.path().join("src/net/ohio.toml"), ohio).unwrap();
+        let (_, stdin) = input(d.path(), &chapter, false);
+        let out = archdraw(d.path(), &["mdbook"], &stdin);
+        if !ok {
+            assert_eq!(out.code, Some(1), "{}", out.stderr);
+            // Reported at the block's `view`, with the file's views.
+            assert!(out.stderr.contains("src/chapter.md:5:"), "{}", out.stderr);
+            assert!(
+                out.stderr.contains("no view `nope`") && out.stderr.contains("geo"),
+                "{}",
+                out.stderr
+            );
+            continue;
+        }
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let after: Value = serde_json::from_str(&out.stdout).unwrap();
+        let content = after["items"][0]["Chapter"]["content"].as_str().unwrap();
+        assert!(
+            content.contains(&format!("<title>{title}</title>")),
+            "{view}: {content}"
+        );
+    }
+}

@@ -554,3 +554,41 @@ fn custom_icons_are_watched_too() {
     }
     assert!(!first.is_empty() && !second.is_empty());
 }
+
+#[test]
+fn serve_shows_one_tab_per_view() {
+    let (d, spec) = network_dir();
+    let text = std::fs::read_to_string(&spec).unwrap().replacen(
+        "[regions.",
+        "[views.net]\n\n[views.top]\ntitle = \"Top\"\ndepth = \"vpc\"\n\n[regions.",
+        1,
+    );
+    std::fs::write(&spec, &text).unwrap();
+    let (_p, url) = serve(d.path(), &[]);
+    let mut ev = Sse::open(&url);
+    let hello = ev.next();
+    let specs = hello.data["specs"].as_array().unwrap();
+    assert_eq!(specs.len(), 2, "{specs:?}");
+    assert_eq!(specs[0]["name"], "x.toml [net]");
+    assert_eq!(specs[1]["name"], "x.toml [top]");
+    assert!(specs[1]["svg"]
+        .as_str()
+        .unwrap()
+        .contains("<title>Top</title>"));
+    // Downloads per view; the files on disk are named after their views.
+    let (status, _, svg) = http(&url, "GET", "/out/1.svg", None);
+    assert_eq!(status, 200);
+    assert_eq!(svg, std::fs::read(d.path().join("x.top.svg")).unwrap());
+    // An edit to one view is pushed to its tab.
+    std::fs::write(
+        &spec,
+        text.replace("title = \"Top\"", "title = \"Top level\""),
+    )
+    .unwrap();
+    let e = ev.until("spec", |d| {
+        d["svg"]
+            .as_str()
+            .is_some_and(|s| s.contains("<title>Top level</title>"))
+    });
+    assert_eq!(e.data["id"], 1, "{:?}", e.data);
+}

@@ -256,6 +256,7 @@ impl Run<'_> {
     fn block(&mut self, md: &SourceFile, b: &Block, dir: &Path, prefix: &str) -> Option<String> {
         let text = b.text();
         // `file = "…"` alone names a spec file.
+        let mut view = None;
         let (spec_src, base, map): (SourceFile, PathBuf, Option<&Block>) = match file_key(&text) {
             FileKey::None => (SourceFile::new(&md.name, text), dir.to_path_buf(), Some(b)),
             FileKey::Mixed(span) => {
@@ -263,13 +264,14 @@ impl Run<'_> {
                     md,
                     &[Diagnostic::error(
                         b.to_md(span),
-                        "a block holds a spec or `file = \"…\"`, not both",
+                        "a block holds a spec or `file = \"…\"` (with `view = \"…\"`), not both",
                     )
                     .with_hint("move the spec into the file, or remove `file`")],
                 );
                 return None;
             }
-            FileKey::File(name, span) => {
+            FileKey::File(name, span, v) => {
+                view = v;
                 let shown = dir.join(&name);
                 let actual = self.root.join(&shown);
                 match std::fs::read(&actual) {
@@ -308,6 +310,7 @@ impl Run<'_> {
                 ..Default::default()
             },
             default_theme: Some(self.theme),
+            view: view.as_ref().map(|(v, _)| v.clone()),
             ..Default::default()
         };
         // Diagnostics of an inline spec point into the markdown file.
@@ -343,6 +346,18 @@ impl Run<'_> {
                 Some(format!("<div class=\"archdraw\">\n{svg}</div>\n"))
             }
             Err(diags) => {
+                // A view the file lacks is the block's mistake: shown at its `view`.
+                if let (Some((_, span)), true) = (&view, diags.iter().any(|d| d.span.is_none())) {
+                    let at: Vec<Diagnostic> = diags
+                        .into_iter()
+                        .map(|mut d| {
+                            d.span = d.span.or(Some(b.to_md(*span)));
+                            d
+                        })
+                        .collect();
+                    self.fail(md, &at);
+                    return None;
+                }
                 let (src, diags) = report(diags);
                 self.fail(&src, &diags);
                 None
@@ -485,8 +500,9 @@ fn find_blocks(content: &str) -> Vec<Block> {
 enum FileKey {
     /// Not a `file = …` block.
     None,
-    /// `file = "…"` and nothing else: the path and the span of its value.
-    File(String, Span),
+    /// `file = "…"` (and perhaps `view = "…"`) and nothing else: the path and the span of
+    /// its value, and the view with the span of its value.
+    File(String, Span, Option<(String, Span)>),
     /// `file` beside other keys (the span of `file`).
     Mixed(Span),
 }
@@ -499,8 +515,15 @@ fn file_key(text: &str) -> FileKey {
     let Some((k, v)) = t.iter().find(|(k, _)| k.get_ref() == "file") else {
         return FileKey::None;
     };
-    match (t.len(), v.get_ref()) {
-        (1, DeValue::String(s)) => FileKey::File(s.to_string(), Span::from(v.span())),
+    // `view = "…"` beside `file` picks one of the file's views.
+    let view = t.iter().find(|(k, _)| k.get_ref() == "view");
+    let view_value = match view.map(|(_, v)| v.get_ref()) {
+        Some(DeValue::String(s)) => Some((s.to_string(), Span::from(view.expect("view").1.span()))),
+        Some(_) => return FileKey::Mixed(Span::from(view.expect("view").0.span())),
+        None => None,
+    };
+    match (t.len() - usize::from(view.is_some()), v.get_ref()) {
+        (1, DeValue::String(s)) => FileKey::File(s.to_string(), Span::from(v.span()), view_value),
         _ => FileKey::Mixed(Span::from(k.span())),
     }
 }
@@ -536,7 +559,13 @@ mod tests {
 
     #[test]
     fn file_blocks_are_recognised() {
-        assert!(matches!(file_key("file = \"a.toml\"\n"), FileKey::File(f, _) if f == "a.toml"));
+        assert!(
+            matches!(file_key("file = \"a.toml\"\n"), FileKey::File(f, _, None) if f == "a.toml")
+        );
+        assert!(matches!(
+            file_key("file = \"a.toml\"\nview = \"geo\"\n"),
+            FileKey::File(f, _, Some((v, _))) if f == "a.toml" && v == "geo"
+        ));
         assert!(matches!(
             file_key("file = \"a.toml\"\n[nodes.a]\nkind = \"ec2\"\n"),
             FileKey::Mixed(_)

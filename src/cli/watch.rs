@@ -150,6 +150,9 @@ struct Session<'a> {
     p: &'a Printer,
     specs: Vec<Watched>,
     hub: Option<Arc<Hub>>,
+    /// Per spec, the preview's entry of each of its views (`None`: the whole model), as
+    /// the spec declared them when the preview started.
+    hub_ids: Vec<Vec<(Option<String>, usize)>>,
     watcher: notify::RecommendedWatcher,
     /// Folders being watched.
     dirs: BTreeSet<PathBuf>,
@@ -192,23 +195,35 @@ pub(crate) fn run(
             return ExitCode::from(2);
         }
     };
-    let hub = match server {
-        Some(s) => {
-            let infos = specs
-                .iter()
-                .map(|spec| &spec.path)
-                .map(|spec| SpecInfo {
+    // One preview entry (a tab of the page) per view of each spec.
+    let mut infos = Vec::new();
+    let mut hub_ids = Vec::new();
+    for spec in specs.iter().map(|spec| &spec.path) {
+        let text = std::fs::read_to_string(spec).unwrap_or_default();
+        let stem = spec
+            .file_stem()
+            .map_or_else(|| "diagram".into(), |s| s.to_string_lossy().into_owned());
+        let mut ids = Vec::new();
+        for view in args.views_of(&text) {
+            ids.push((view.clone(), infos.len()));
+            infos.push(match &view {
+                Some(v) => SpecInfo {
+                    name: format!("{} [{v}]", spec.display()),
+                    stem: format!("{stem}.{v}"),
+                },
+                None => SpecInfo {
                     name: spec.display().to_string(),
-                    stem: spec
-                        .file_stem()
-                        .map_or_else(|| "diagram".into(), |s| s.to_string_lossy().into_owned()),
-                })
-                .collect();
-            match serve::start(infos, args.scale, s, p) {
-                Ok(h) => Some(h),
-                Err(code) => return code,
-            }
+                    stem: stem.clone(),
+                },
+            });
         }
+        hub_ids.push(ids);
+    }
+    let hub = match server {
+        Some(s) => match serve::start(infos, args.scale, s, p) {
+            Ok(h) => Some(h),
+            Err(code) => return code,
+        },
         None => None,
     };
     let mut s = Session {
@@ -216,6 +231,7 @@ pub(crate) fn run(
         p,
         specs: specs.iter().map(Watched::new).collect(),
         hub,
+        hub_ids,
         watcher,
         dirs: BTreeSet::new(),
         debug_events: std::env::var_os("ARCHDRAW_DEBUG_EVENTS").is_some(),
@@ -314,9 +330,12 @@ impl Session<'_> {
         result
     }
 
-    fn publish(&self, i: usize, update: impl FnOnce() -> Update) {
+    /// Publishes `update` to the preview entry of every view of spec `i`.
+    fn publish(&self, i: usize, update: impl Fn() -> Update) {
         if let Some(hub) = &self.hub {
-            hub.publish(i, update());
+            for (_, id) in &self.hub_ids[i] {
+                hub.publish(*id, update());
+            }
         }
     }
 
@@ -344,7 +363,7 @@ impl Session<'_> {
                 let msg = format!("cannot read {}: {e}", w.path.display());
                 p.error(Some(&w.path), &msg);
                 w.fingerprint = None;
-                self.publish(i, || Update::Failed(msg));
+                self.publish(i, || Update::Failed(msg.clone()));
                 return;
             }
         };
@@ -382,7 +401,12 @@ impl Session<'_> {
                 let (files, ms) = (report.files, report.ms);
                 // The page first, then the line: whoever reads the line finds the server
                 // up to date.
-                if let (Some(hub), Some((diagram, bytes))) = (&self.hub, r.diagram) {
+                for (view, diagram, bytes) in r.views {
+                    let Some(hub) = &self.hub else { break };
+                    // A view added since the preview started has no tab until it restarts.
+                    let Some(&(_, id)) = self.hub_ids[i].iter().find(|(v, _)| *v == view) else {
+                        continue;
+                    };
                     let svg = match bytes.into_iter().find(|(f, _)| *f == Format::Svg) {
                         Some((_, b)) => String::from_utf8(b).unwrap_or_default(),
                         None => diagram
@@ -396,9 +420,9 @@ impl Session<'_> {
                         .filter_map(|(f, _)| f.file_name())
                         .map(|n| n.to_string_lossy().into_owned())
                         .collect();
-                    let warnings = serve::diagnostics_json(&src, &r.diagnostics);
+                    let warnings = serve::diagnostics_json(&src, &diagram.warnings);
                     hub.publish(
-                        i,
+                        id,
                         Update::Rendered {
                             svg,
                             diagram: Box::new(diagram),
@@ -421,7 +445,7 @@ impl Session<'_> {
                 // Try again on the next event even if the content is the same.
                 self.specs[i].fingerprint = None;
                 let msg = r.failure.unwrap_or_else(|| "render failed".into());
-                self.publish(i, || Update::Failed(msg));
+                self.publish(i, || Update::Failed(msg.clone()));
             }
         }
     }
