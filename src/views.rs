@@ -126,6 +126,17 @@ pub fn check(spec: &Spec, m: &Model) -> Vec<Diagnostic> {
     known.sort_unstable();
     for v in &spec.views {
         let name = &v.id.value;
+        // The name goes into file names (`spec.<view>.svg`).
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if name.is_empty() || !name.chars().all(plain) {
+            diags.push(
+                Diagnostic::error(
+                    v.id.span,
+                    format!("view name `{name}` cannot be part of a file name"),
+                )
+                .with_hint("name views with letters, digits, `-` and `_` (`[views.network]`)"),
+            );
+        }
         for h in &v.hide {
             if !ids.contains_key(h.value.as_str()) && !is_kind(m, &h.value) {
                 let kinds: HashSet<&str> =
@@ -158,9 +169,15 @@ pub fn check(spec: &Spec, m: &Model) -> Vec<Diagnostic> {
                         ),
                     )
                     .did_you_mean(&suggest_from(&o.value, known.iter().copied()))
-                    .or_hint(
-                        "`only` takes the ids of things to draw, with their ancestors and contents",
-                    ),
+                    .or_hint(if is_kind(m, &o.value) {
+                        format!(
+                            "`{}` is a kind: `only` takes ids (to leave a kind out, use `hide`)",
+                            o.value
+                        )
+                    } else {
+                        "`only` takes the ids of things to draw, with their ancestors and contents"
+                            .to_string()
+                    }),
                 );
             }
         }
