@@ -248,8 +248,15 @@ fn front(text: &str, opts: &Options) -> (Option<model::Model>, Vec<Diagnostic>) 
                 // The view's own spec, resolved and checked again: only what it draws.
                 let (m, d) = model::resolve(&views::derive(&spec, &model, v));
                 diags.extend(d.into_iter().map(|d| in_view(d, name)));
+                // Its warnings are the whole model's, already given (a view drawing one
+                // subnet of a load balancer is no mistake); an error would be archdraw's.
                 if !diag::has_errors(&diags) {
-                    diags.extend(validate::validate(&m).into_iter().map(|d| in_view(d, name)));
+                    diags.extend(
+                        validate::validate(&m)
+                            .into_iter()
+                            .filter(|d| d.severity == diag::Severity::Error)
+                            .map(|d| in_view(d, name)),
+                    );
                 }
                 m
             }

@@ -756,7 +756,10 @@ fn render_source(
                 };
             }
         };
-        p.diagnostics(src, &diagram.warnings);
+        // The whole model's warnings come with every view: printed once.
+        if diagrams.is_empty() {
+            p.diagnostics(src, &diagram.warnings);
+        }
         for (f, path) in output_paths(input, s, view.as_deref()) {
             match diagram.render(f, s.scale) {
                 Ok(bytes) => outputs.push((diagrams.len(), f, path, bytes)),
@@ -766,9 +769,9 @@ fn render_source(
         diagrams.push((view, diagram));
     }
     let warnings = diagrams
-        .iter()
-        .flat_map(|(_, d)| d.warnings.iter().cloned())
-        .collect();
+        .first()
+        .map(|(_, d)| d.warnings.clone())
+        .unwrap_or_default();
     let mut files = Vec::new();
     let mut bytes_out: Vec<Vec<FormatBytes>> = vec![Vec::new(); diagrams.len()];
     for (v, f, path, bytes) in outputs {

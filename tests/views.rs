@@ -375,3 +375,22 @@ fn view_mistakes_are_diagnostics() {
         e[0]
     );
 }
+
+#[test]
+fn a_view_adds_no_warnings_of_its_own() {
+    // Drawing one of a load balancer's two subnets is a view's business, not a mistake.
+    let text = spec("specs/ohio-network.toml").replacen(
+        "[regions.",
+        "[views.a]\nhide = [\"public-b\"]\n\n[regions.",
+        1,
+    );
+    let whole = archdraw::compile(&text).expect("compiles");
+    let cut = view(&text, "a");
+    assert_eq!(
+        cut.warnings.len(),
+        whole.warnings.len(),
+        "{:?}",
+        cut.warnings
+    );
+    assert!(!ids(&cut).contains(&"public-b"));
+}
