@@ -418,3 +418,34 @@ fn a_file_block_can_name_a_view_of_the_file() {
         );
     }
 }
+
+#[test]
+fn an_inline_spec_with_views_shows_every_view() {
+    let chapter = "# Views\n\n```archdraw\n[views.one]\ntitle = \"First\"\n\n[views.two]\ntitle = \"Second\"\nhide = [\"b\"]\n\n[nodes.a]\nkind = \"ec2\"\n\n[nodes.b]\nkind = \"s3\"\n```\n\nAfter.\n";
+    let d = book(chapter);
+    let (_, stdin) = input(d.path(), chapter, false);
+    let out = archdraw(d.path(), &["mdbook"], &stdin);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let after: Value = serde_json::from_str(&out.stdout).unwrap();
+    let content = after["items"][0]["Chapter"]["content"].as_str().unwrap();
+    assert_eq!(
+        content.matches("<div class=\"archdraw\">").count(),
+        2,
+        "{content}"
+    );
+    let (first, second) = (
+        content.find("<title>First</title>"),
+        content.find("<title>Second</title>"),
+    );
+    assert!(
+        first.is_some() && second.is_some() && first < second,
+        "{content}"
+    );
+    // Each its own ids, and the markdown after the block stays markdown.
+    let ids: Vec<&str> = content
+        .match_indices("<marker id=\"")
+        .map(|(i, _)| &content[i + 12..i + 40])
+        .collect();
+    assert!(ids.len() >= 2 && ids[0] != ids[ids.len() - 1], "{ids:?}");
+    assert!(content.trim_end().ends_with("</svg>\n</div>\n\n\nAfter."), "{content}");
+}
