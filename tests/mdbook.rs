@@ -447,5 +447,8 @@ fn an_inline_spec_with_views_shows_every_view() {
         .map(|(i, _)| &content[i + 12..i + 40])
         .collect();
     assert!(ids.len() >= 2 && ids[0] != ids[ids.len() - 1], "{ids:?}");
-    assert!(content.trim_end().ends_with("</svg>\n</div>\n\n\nAfter."), "{content}");
+    assert!(
+        content.trim_end().ends_with("</svg>\n</div>\n\n\nAfter."),
+        "{content}"
+    );
 }
