@@ -427,6 +427,28 @@ fn an_office_linked_deep_into_the_cloud_stands_beside_it_level_with_its_first_li
 }
 
 #[test]
+fn a_node_linked_to_two_things_in_the_row_below_stands_over_one_of_them() {
+    // The storefront links to the database and to the cache beside it in the isolated
+    // subnet: it stands over the cache (the right one: a straight link) and reaches the
+    // database from its free left side with one bend, not over the gap between them, where
+    // both links bent and their shared stub read as a link from the database to the cache.
+    let d = archdraw::compile(&spec("specs/web-shop.toml")).expect("compiles");
+    let (web, cache) = (placed(&d, "web-a").rect, placed(&d, "cache-a").rect);
+    // Over it: as far as the subnets let the two move, the boxes share a vertical line.
+    assert!(
+        web.x < cache.right() - 8.0 && cache.x < web.right() - 8.0,
+        "{web:?} over {cache:?}"
+    );
+    assert_eq!(bends(&path(&d, "web-a", Some("cache-a"))), 0);
+    let to_db = path(&d, "web-a", Some("writer"));
+    assert_eq!(bends(&to_db), 1, "{to_db:?}");
+    assert!(
+        to_db[0].0 < web.x + 0.5,
+        "leaves from the left side: {to_db:?}"
+    );
+}
+
+#[test]
 fn a_band_stands_above_targets_in_its_own_row() {
     // Web servers in the load balancer's own public subnets: the band is at the top of the
     // row and the servers below it, so traffic flows down.

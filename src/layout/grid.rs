@@ -164,9 +164,9 @@ impl Ctx<'_> {
                 let centre = |c: &Ctx, sub: EntId, n: EntId| {
                     c.rel[sub.index()].0 + c.rel[n.index()].0 + c.frames[n.index()].body.cx()
                 };
-                let mut sum = 0.0;
-                let mut cnt = 0.0;
-                let mut partner: Option<EntId> = None;
+                // (shift that lines up a linked pair, the subnet of the partner above, where
+                // the node of this subnet stands).
+                let mut shifts: Vec<(f32, EntId, f32)> = Vec::new();
                 let mut at_kids: Vec<usize> = kids
                     .iter()
                     .flat_map(|x| self.links_of[x.index()].iter().copied())
@@ -185,16 +185,28 @@ impl Ctx<'_> {
                         if !matches!(self.placement(b), Placement::Inside) {
                             continue;
                         }
-                        sum += centre(self, other, b) - centre(self, s, a);
-                        cnt += 1.0;
-                        partner = Some(other);
+                        let at = centre(self, s, a);
+                        shifts.push((centre(self, other, b) - at, other, at));
                     }
                 }
-                if cnt > 0.0 && !kids.is_empty() {
-                    let want = sum / cnt;
+                if !shifts.is_empty() && !kids.is_empty() {
+                    // The shift that lines up one linked pair: the rightmost node of this
+                    // subnet under its partner (a storefront over its cache, its database to
+                    // the left), rather than the partner over the gap between them, where both
+                    // links bend and their shared stub reads as a link between the two. The
+                    // others are reached from the partner's left side, which is free (labels
+                    // stand right of their icons), with one bend.
+                    let right = |a: (f32, EntId, f32), b: (f32, EntId, f32)| {
+                        if b.2 > a.2 + 0.5 {
+                            b
+                        } else {
+                            a
+                        }
+                    };
+                    let (want, p, _) = shifts.iter().copied().reduce(right).expect("a shift");
                     let moved = self.shift_content(s, want, col_w);
                     // What this subnet could not take up, the one it links to may.
-                    if let (Some(p), true) = (partner, cnt == 1.0 && (want - moved).abs() > 0.5) {
+                    if (want - moved).abs() > 0.5 {
                         self.shift_content(p, moved - want, col_w);
                     }
                 }
