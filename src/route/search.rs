@@ -477,10 +477,10 @@ impl<'a> Router<'a> {
     }
 
     /// A* from `starts` to `goals` for link `k` (see [`Router::search`]). The search state
-    /// lives in a dense window: over the whole grid when it has at most 2^17 points, else
-    /// around the ports, and a search that reaches that window's edge starts again in one
-    /// eight times as wide, then in a hash map over the whole grid, so the result is always
-    /// that of one search over the whole grid.
+    /// lives in a dense window around the ports (16 grid lines), and a search that reaches
+    /// that window's edge starts again over the whole grid when it has at most 2^17 points,
+    /// else in a window eight times as wide, then in a hash map over the whole grid, so the
+    /// result is always that of one search over the whole grid.
     #[allow(clippy::too_many_arguments)]
     fn astar(
         &self,
