@@ -449,6 +449,25 @@ fn a_node_linked_to_two_things_in_the_row_below_stands_over_one_of_them() {
 }
 
 #[test]
+fn a_node_reached_from_above_stands_clear_of_its_zone_title() {
+    // An API above the VPC calls a function in the first subnet of each zone column: the
+    // functions stand right of the columns' centred titles (the columns widen for it), so
+    // the links come down beside the titles instead of winding round them (5 bends before).
+    let d = archdraw::compile(&spec("tests/cases/valid/serverless-into-zone-columns.toml"))
+        .expect("compiles");
+    for (f, col) in [("fn-a", "eu-central-1a@v"), ("fn-b", "eu-central-1b@v")] {
+        let title = placed(&d, col).label.as_ref().expect("zone title").rect;
+        let node = placed(&d, f).rect;
+        assert!(
+            node.cx() >= title.right() + 11.5,
+            "{f} {node:?} under the title {title:?}"
+        );
+        let p = path(&d, "api", Some(f));
+        assert!(bends(&p) <= 3, "api -> {f}: {p:?}");
+    }
+}
+
+#[test]
 fn a_band_stands_above_targets_in_its_own_row() {
     // Web servers in the load balancer's own public subnets: the band is at the top of the
     // row and the servers below it, so traffic flows down.

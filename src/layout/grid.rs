@@ -119,6 +119,16 @@ impl Ctx<'_> {
         let zone_header = if hidden { zpad } else { ZONE_HEADER };
         let col_of = |x: EntId| cells.iter().position(|c| c.iter().any(|(_, s)| *s == x));
         col_w = col_w.max(self.band_col_width(&bands, &col_of, zpad));
+        if !hidden {
+            for (ci, cell) in cells.iter().enumerate() {
+                let top = cell
+                    .iter()
+                    .min_by_key(|(k, _)| rows.iter().position(|x| x == k));
+                if let Some(&(_, s)) = top {
+                    col_w = col_w.max(self.zone_title_room(cols[ci], s));
+                }
+            }
+        }
         let col_w = col_w.ceil();
         for h in row_h.iter_mut() {
             *h = h.ceil();
@@ -155,10 +165,13 @@ impl Ctx<'_> {
         //     zones: corresponding things sit in corresponding places).
         // 3b. Align linked nodes vertically across the subnets of one zone column: shift each
         //     subnet's content towards the nodes it links to in the rows above.
-        for cell in &cells {
+        for (ci, cell) in cells.iter().enumerate() {
             let mut done: Vec<EntId> = Vec::new();
             let mut ordered: Vec<EntId> = cell.iter().map(|(_, s)| *s).collect();
             ordered.sort_by(|a, b| self.rel[a.index()].1.total_cmp(&self.rel[b.index()].1));
+            if let Some(&top) = ordered.first() {
+                self.clear_zone_title(cols[ci], top, col_w);
+            }
             for s in ordered {
                 let kids = self.inside_children(s);
                 let centre = |c: &Ctx, sub: EntId, n: EntId| {
@@ -408,6 +421,60 @@ impl Ctx<'_> {
 
     /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
     /// the distance moved.
+    /// The column width that lets the nodes of `top`, the first subnet of zone column `col`,
+    /// that a link comes down to from above the VPC (`clear_title`, found by a first layout:
+    /// see `zone_title_hints`) stand right of the column's centred title, their content still
+    /// inside the subnet.
+    fn zone_title_room(&self, col: EntId, top: EntId) -> f32 {
+        let kids = self.inside_children(top);
+        let right = kids
+            .iter()
+            .map(|k| self.rel[k.index()].0 + self.frames[k.index()].w)
+            .fold(0.0, f32::max);
+        let title = self
+            .text
+            .width(&self.m.get(col).label, GROUP_LABEL_SIZE, true);
+        kids.iter()
+            .filter(|n| self.clear_title[n.index()])
+            .map(|n| {
+                let centre = self.rel[n.index()].0 + self.frames[n.index()].body.cx();
+                title + 2.0 * (TITLE_CLEAR + PAD + right - centre)
+            })
+            .fold(0.0, f32::max)
+    }
+
+    /// Moves the content of `top`, the first subnet of zone column `col`, so that no node a
+    /// link comes down to from above the VPC (`clear_title`) stands under the column's
+    /// centred title, which that link would have to go around: right of the title if the
+    /// subnet has the room (`zone_title_room` made it), else left of it, else nowhere.
+    fn clear_zone_title(&mut self, col: EntId, top: EntId, width: f32) {
+        let Some(title) = self.frames[col.index()].label.as_ref().map(|l| l.rect) else {
+            return;
+        };
+        let sx = self.rel[top.index()].0;
+        let (lo, hi) = (title.x - TITLE_CLEAR - sx, title.right() + TITLE_CLEAR - sx);
+        let under: Vec<f32> = self
+            .inside_children(top)
+            .into_iter()
+            .filter(|n| self.clear_title[n.index()])
+            .map(|n| self.rel[n.index()].0 + self.frames[n.index()].body.cx())
+            .filter(|&x| x > lo && x < hi)
+            .collect();
+        let (Some(first), Some(last)) = (
+            under.iter().copied().reduce(f32::min),
+            under.iter().copied().reduce(f32::max),
+        ) else {
+            return;
+        };
+        for want in [hi - first, lo - last] {
+            let moved = self.shift_content(top, want, width);
+            if (moved - want).abs() < 0.5 {
+                return;
+            }
+            self.shift_content(top, -moved, width);
+        }
+    }
+
     pub(super) fn shift_content(&mut self, s: EntId, dx: f32, width: f32) -> f32 {
         let kids = self.inside_children(s);
         if kids.is_empty() {

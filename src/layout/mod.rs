@@ -254,6 +254,8 @@ struct Ctx<'a> {
     /// The least left edge of each group's inside content that keeps the links from
     /// outside clear of its title (0: no such bound).
     content_min: Vec<f32>,
+    /// Nodes to keep clear of their zone column's title (see `zone_title_hints`).
+    clear_title: Vec<bool>,
     /// Where the longest subnet title of the diagram ends: every subnet keeps its linked
     /// content clear of that, so subnets alike in content come out alike whatever their
     /// CIDRs (and their contents line up across the diagram).
@@ -264,6 +266,80 @@ struct Ctx<'a> {
 
 /// Lays out a model.
 pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
+    // A node in the first subnet of a zone column that a link comes down to from above the
+    // VPC must not stand under the column's centred title; whether its partner is above the
+    // VPC is known only once the flows around the VPC are ranked, so a first layout finds
+    // them and, if there are any, a second makes room.
+    let first = layout_with(m, text, &[]);
+    let hints = zone_title_hints(m, &first);
+    if hints.is_empty() {
+        first
+    } else {
+        layout_with(m, text, &hints)
+    }
+}
+
+/// The nodes of layout `l` (see [`layout`]) that stand under the title of their zone column,
+/// in its first subnet, with a link from something drawn wholly above their VPC.
+fn zone_title_hints(m: &Model, l: &Layout) -> Vec<EntId> {
+    let rect = |e: EntId| l.boxes.get(e.index()).and_then(|b| b.as_ref());
+    let mut out = Vec::new();
+    for (i, col) in m.entities.iter().enumerate() {
+        if !matches!(col.kind, EntKind::ZoneColumn { .. })
+            || col.kind_name == crate::model::TIER_COLUMN
+        {
+            continue;
+        }
+        let (Some(placed), Some(vpc)) = (rect(EntId(i as u32)), col.parent) else {
+            continue;
+        };
+        let (Some(title), Some(vpc_box)) = (placed.label.as_ref(), rect(vpc)) else {
+            continue;
+        };
+        let top = col
+            .children
+            .iter()
+            .filter(|s| matches!(m.get(**s).kind, EntKind::Subnet { .. }))
+            .filter_map(|&s| Some((rect(s)?.rect.y, s)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((_, top)) = top else { continue };
+        for &n in &m.get(top).children {
+            let Some(nb) = rect(n) else { continue };
+            let x = nb.rect.cx();
+            if !matches!(m.get(n).kind, EntKind::Node { .. })
+                || x <= title.rect.x - TITLE_CLEAR
+                || x >= title.rect.right() + TITLE_CLEAR
+            {
+                continue;
+            }
+            // Its partners outside the VPC, by where they stand: above it, or below it in
+            // line with the node (a straight link that moving the node would bend).
+            let partners = m.links.iter().filter_map(|k| {
+                let other = if k.to == n {
+                    k.from
+                } else if k.from == n {
+                    k.to
+                } else {
+                    return None;
+                };
+                (!m.is_within(other, vpc)).then(|| rect(other)).flatten()
+            });
+            let (mut above, mut in_line_below) = (false, false);
+            for o in partners {
+                above |= o.rect.bottom() <= vpc_box.rect.y;
+                in_line_below |= o.rect.y >= vpc_box.rect.bottom()
+                    && o.rect.x < nb.rect.right()
+                    && nb.rect.x < o.rect.right();
+            }
+            if above && !in_line_below {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+fn layout_with(m: &Model, text: &dyn Measure, clear: &[EntId]) -> Layout {
     let n = m.entities.len();
     let mut links_of = vec![Vec::new(); n];
     let mut links_under: std::collections::HashMap<Option<EntId>, Vec<usize>> =
@@ -313,6 +389,13 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
         item_at: vec![u32::MAX; n],
         sides: vec![None; n],
         content_min: vec![0.0; n],
+        clear_title: {
+            let mut v = vec![false; n];
+            for e in clear {
+                v[e.index()] = true;
+            }
+            v
+        },
         subnet_title: m
             .entities
             .iter()
