@@ -23,6 +23,8 @@ pub struct Limits {
     pub links_per_node: usize,
     /// Pixels of one PNG (width × height after scaling).
     pub png_pixels: u64,
+    /// Views of one spec (each is a render of its own).
+    pub views: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +37,7 @@ impl Default for Limits {
             label_chars: 500,
             links_per_node: 3_000,
             png_pixels: 100_000_000,
+            views: 100,
         }
     }
 }
@@ -51,6 +54,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("label-chars", "characters in an id or label"),
     ("links-per-node", "links ending at one node"),
     ("png-pixels", "pixels of one PNG"),
+    ("views", "views of one spec"),
 ];
 
 impl Limits {
@@ -65,6 +69,7 @@ impl Limits {
             "label-chars" => self.label_chars = v,
             "links-per-node" => self.links_per_node = v,
             "png-pixels" => self.png_pixels = value,
+            "views" => self.views = v,
             _ => {
                 let names: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
                 return Err(format!(
@@ -140,7 +145,22 @@ pub fn check_spec(spec: &Spec, l: &Limits) -> Vec<Diagnostic> {
             "links",
         ));
     }
+    if let Some(v) = spec.views.get(l.views) {
+        out.push(over(
+            Some(v.id.span),
+            format!(
+                "the spec declares {} views; the limit is {}",
+                spec.views.len(),
+                l.views
+            ),
+            "views",
+        ));
+    }
     let mut texts: Vec<(&Sp<String>, &str)> = Vec::new();
+    for v in &spec.views {
+        texts.push((&v.id, "id"));
+        texts.extend(v.title.iter().map(|s| (s, "title")));
+    }
     for s in [&spec.diagram.title].into_iter().flatten() {
         texts.push((s, "title"));
     }

@@ -240,7 +240,7 @@ struct Common {
     #[arg(short, long)]
     quiet: bool,
     /// Raise or lower a limit, e.g. `--limit entities=200000` (repeatable). Limits:
-    /// input-bytes, entities, links, depth, label-chars, links-per-node, png-pixels.
+    /// input-bytes, entities, links, depth, label-chars, links-per-node, png-pixels, views.
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_limit)]
     limit: Vec<(String, u64)>,
     /// Folder of AWS's Architecture Icons package: matching kinds use those icons [default:

@@ -104,6 +104,25 @@ fn png_pixel_budget_is_an_error_not_an_allocation() {
 }
 
 #[test]
+fn the_number_of_views_is_bounded() {
+    let mut text = String::from("[nodes.a]\nkind = \"lambda\"\n\n");
+    for i in 0..5 {
+        text.push_str(&format!("[views.v{i}]\n\n"));
+    }
+    let mut opts = Options::default();
+    opts.limits.views = 3;
+    let e = errors(&text, &opts);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("declares 5 views; the limit is 3"),
+        "{}",
+        e[0]
+    );
+    opts.limits.views = 5;
+    assert!(errors(&text, &opts).is_empty());
+}
+
+#[test]
 fn limits_parse_from_key_value_pairs() {
     let mut l = Limits::default();
     l.set_pair("entities=200_000").unwrap();
