@@ -392,7 +392,7 @@ fn clean_value(v: &str, prefix: &str) -> Option<String> {
 }
 
 fn write_node(n: roxmltree::Node, prefix: &str, out: &mut String, depth: usize) {
-    use crate::render::svg::escape;
+    use crate::xml::escape;
     if depth > 64 {
         return;
     }

@@ -35,6 +35,7 @@ pub mod spec;
 pub mod text;
 pub mod validate;
 pub mod views;
+pub mod xml;
 
 use diag::Diagnostic;
 

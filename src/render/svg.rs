@@ -6,25 +6,8 @@
 use super::num;
 use crate::scene::{Colour, Prim, Scene, Stroke, TextAnchor};
 use crate::text::FONT_FAMILY;
+use crate::xml::escape;
 use std::fmt::Write as _;
-
-/// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn stroke_attrs(out: &mut String, s: &Stroke) {
     let _ = write!(
@@ -289,19 +272,5 @@ fn dark_style(classes: &Classes, opts: &SvgOptions) -> String {
         format!("<style>@media (prefers-color-scheme: dark){{{css}}}</style>\n")
     } else {
         format!("<style>{css}</style>\n")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_control_characters() {
-        assert_eq!(
-            escape("<script>&\"'\u{1}"),
-            "&lt;script&gt;&amp;&quot;&#39;"
-        );
-        assert_eq!(escape("]]>"), "]]&gt;");
     }
 }
