@@ -136,10 +136,53 @@ fn compile_inner(
     measure: &dyn text::Measure,
     opts: &Options,
 ) -> Result<Diagram, Vec<Diagnostic>> {
-    let (model, mut diags) = front(text, opts);
-    let Some(model) = model else {
+    let (model, diags) = front(text, opts);
+    match model {
+        Some(model) => back(model, diags, measure, opts),
+        None => Err(diags),
+    }
+}
+
+/// Every view of a spec, each compiled up to the scene: the views named in `only`, else every
+/// view the spec declares, else the whole model (one entry, named `None`). The spec is read
+/// and resolved once, and each view cut from that model. Any error of the spec or of a view
+/// fails the whole (with every diagnostic found up to it).
+pub fn compile_views(
+    text: &str,
+    opts: &Options,
+    only: &[String],
+) -> Result<Vec<(Option<String>, Diagram)>, Vec<Diagnostic>> {
+    let measure = text::FontMeasure::new();
+    let (whole, diags) = front_whole(text, opts);
+    let Some((spec, model)) = whole else {
         return Err(diags);
     };
+    let names: Vec<String> = if only.is_empty() {
+        views::names(&spec)
+    } else {
+        only.to_vec()
+    };
+    if names.is_empty() {
+        return Ok(vec![(None, back(model, diags, &measure, opts)?)]);
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let (m, mut d) = cut(&spec, &model, &name);
+        d.extend(diags.iter().cloned());
+        d.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+        let Some(m) = m else { return Err(d) };
+        out.push((Some(name), back(m, d, &measure, opts)?));
+    }
+    Ok(out)
+}
+
+/// Stages 4–6 for a model without errors (`diags`: its warnings): icons, layout, routes, scene.
+fn back(
+    model: model::Model,
+    mut diags: Vec<Diagnostic>,
+    measure: &dyn text::Measure,
+    opts: &Options,
+) -> Result<Diagram, Vec<Diagnostic>> {
     let (icons, icon_diags) = icons::load(&model, &opts.icons);
     if !icon_diags.is_empty() {
         diags.extend(icon_diags);
@@ -175,28 +218,22 @@ pub fn check(text: &str) -> Vec<Diagnostic> {
     front(text, &Options::default()).1
 }
 
-/// [`check`] with options; also reads the custom icons the spec names.
+/// [`check`] with options; also reads the custom icons the spec names. Without a view
+/// named, every view the spec declares is checked too.
 pub fn check_with_options(text: &str, opts: &Options) -> Vec<Diagnostic> {
-    let (model, mut diags) = front(text, opts);
-    if let Some(m) = model {
-        diags.extend(icons::load(&m, &opts.icons).1);
-        // Without a view named, every view the spec declares is checked too.
-        if opts.view.is_none() {
-            for name in view_names(text) {
-                let o = Options {
-                    view: Some(name),
-                    ..opts.clone()
-                };
-                diags.extend(
-                    front(text, &o)
-                        .1
-                        .into_iter()
-                        .filter(|d| d.message.starts_with("in view")),
-                );
-            }
-        }
-        diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    let (whole, mut diags) = front_whole(text, opts);
+    let Some((spec, model)) = whole else {
+        return diags;
+    };
+    let names: Vec<String> = match &opts.view {
+        Some(v) => vec![v.clone()],
+        None => views::names(&spec),
+    };
+    for name in &names {
+        diags.extend(cut(&spec, &model, name).1);
     }
+    diags.extend(icons::load(&model, &opts.icons).1);
+    diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
     diags
 }
 
@@ -209,11 +246,39 @@ fn in_view(mut d: Diagnostic, view: &str) -> Diagnostic {
 /// The names of the views a spec declares (`[views.<name>]`), in file order; none when it
 /// declares none or does not parse.
 pub fn view_names(text: &str) -> Vec<String> {
+    // A spec without the word declares none: no need to parse it.
+    if !text.contains("views") {
+        return Vec::new();
+    }
     views::names(&spec::parse(text).0)
 }
 
-/// Stages 1–3: the model when there is no error, and every diagnostic in source order.
+/// Stages 1–3 and, with [`Options::view`], that view cut from the model: the model when
+/// there is no error, and every diagnostic in source order.
 fn front(text: &str, opts: &Options) -> (Option<model::Model>, Vec<Diagnostic>) {
+    let (whole, mut diags) = front_whole(text, opts);
+    let Some((spec, model)) = whole else {
+        return (None, diags);
+    };
+    let Some(name) = &opts.view else {
+        return (Some(model), diags);
+    };
+    let (m, d) = cut(&spec, &model, name);
+    diags.extend(d);
+    diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
+    if diag::has_errors(&diags) {
+        (None, diags)
+    } else {
+        (m, diags)
+    }
+}
+
+/// Stages 1–3 over the whole spec, with the checks of its views: the spec and its model
+/// when there is no error, and every diagnostic in source order.
+fn front_whole(
+    text: &str,
+    opts: &Options,
+) -> (Option<(spec::Spec, model::Model)>, Vec<Diagnostic>) {
     if let Some(d) = limits::check_input(text, &opts.limits) {
         return (None, vec![d]);
     }
@@ -243,47 +308,47 @@ fn front(text: &str, opts: &Options) -> (Option<model::Model>, Vec<Diagnostic>) 
     if !diag::has_errors(&diags) {
         diags.extend(views::check(&spec, &model));
     }
-    let model = match (&opts.view, diag::has_errors(&diags)) {
-        (Some(name), false) => match spec.views.iter().find(|v| v.id.value == *name) {
-            Some(v) => {
-                // The view's own spec, resolved and checked again: only what it draws.
-                let (m, d) = model::resolve(&views::derive(&spec, &model, v));
-                diags.extend(d.into_iter().map(|d| in_view(d, name)));
-                // Its warnings are the whole model's, already given (a view drawing one
-                // subnet of a load balancer is no mistake); an error would be archdraw's.
-                if !diag::has_errors(&diags) {
-                    diags.extend(
-                        validate::validate(&m)
-                            .into_iter()
-                            .filter(|d| d.severity == diag::Severity::Error)
-                            .map(|d| in_view(d, name)),
-                    );
-                }
-                m
-            }
-            None => {
-                let names = views::names(&spec);
-                diags.push(
-                    Diagnostic::error(None, format!("the spec has no view `{name}`"))
-                        .did_you_mean(&catalog::suggest_from(
-                            name,
-                            names.iter().map(|s| s.as_str()),
-                        ))
-                        .or_hint(if names.is_empty() {
-                            "declare one with a [views.<name>] table (see docs/spec.md)".to_string()
-                        } else {
-                            format!("its views: {}", names.join(", "))
-                        }),
-                );
-                model
-            }
-        },
-        _ => model,
-    };
     diags.sort_by_key(|d| d.span.map_or(0, |s| s.start));
     if diag::has_errors(&diags) {
         (None, diags)
     } else {
-        (Some(model), diags)
+        (Some((spec, model)), diags)
     }
+}
+
+/// View `name` cut from `model`, the model of `spec` (see [`views::derive`]): its model
+/// resolved and checked again, with the diagnostics that adds (errors only: the whole
+/// model's warnings were given with it), or the error of a view the spec lacks.
+fn cut(
+    spec: &spec::Spec,
+    model: &model::Model,
+    name: &str,
+) -> (Option<model::Model>, Vec<Diagnostic>) {
+    let Some(v) = spec.views.iter().find(|v| v.id.value == name) else {
+        let names = views::names(spec);
+        let d = Diagnostic::error(None, format!("the spec has no view `{name}`"))
+            .did_you_mean(&catalog::suggest_from(
+                name,
+                names.iter().map(|s| s.as_str()),
+            ))
+            .or_hint(if names.is_empty() {
+                "declare one with a [views.<name>] table (see docs/spec.md)".to_string()
+            } else {
+                format!("its views: {}", names.join(", "))
+            });
+        return (None, vec![d]);
+    };
+    let (m, d) = model::resolve(&views::derive(spec, model, v));
+    let mut diags: Vec<Diagnostic> = d.into_iter().map(|d| in_view(d, name)).collect();
+    // A view drawing one subnet of a load balancer is no mistake: only errors count.
+    if !diag::has_errors(&diags) {
+        diags.extend(
+            validate::validate(&m)
+                .into_iter()
+                .filter(|d| d.severity == diag::Severity::Error)
+                .map(|d| in_view(d, name)),
+        );
+    }
+    let ok = !diag::has_errors(&diags);
+    (ok.then_some(m), diags)
 }

@@ -737,41 +737,33 @@ fn render_source(
     };
     // Every view (or the whole model) compiled and every format rendered in memory first:
     // nothing is written unless all succeed.
-    let mut diagrams = Vec::new();
-    let mut outputs = Vec::new();
-    for view in s.views_of(&src.text) {
-        let opts = archdraw::Options {
-            view: view.clone(),
-            ..s.options(spec)
-        };
-        let diagram = match archdraw::compile_with_options(&src.text, &opts) {
-            Ok(d) => d,
-            Err(diags) => {
-                p.diagnostics(src, &diags);
-                return Rendered {
-                    outcome: Outcome::Invalid,
-                    diagnostics: diags,
-                    views: Vec::new(),
-                    failure: None,
-                };
-            }
-        };
-        // The whole model's warnings come with every view: printed once.
-        if diagrams.is_empty() {
-            p.diagnostics(src, &diagram.warnings);
+    let diagrams = match archdraw::compile_views(&src.text, &s.options(spec), &s.views) {
+        Ok(d) => d,
+        Err(diags) => {
+            p.diagnostics(src, &diags);
+            return Rendered {
+                outcome: Outcome::Invalid,
+                diagnostics: diags,
+                views: Vec::new(),
+                failure: None,
+            };
         }
-        for (f, path) in output_paths(input, s, view.as_deref()) {
-            match diagram.render(f, s.scale) {
-                Ok(bytes) => outputs.push((diagrams.len(), f, path, bytes)),
-                Err(e) => return failed(format!("{}: {e}", spec.display())),
-            }
-        }
-        diagrams.push((view, diagram));
-    }
+    };
+    // The whole model's warnings come with every view: printed once.
     let warnings = diagrams
         .first()
         .map(|(_, d)| d.warnings.clone())
         .unwrap_or_default();
+    p.diagnostics(src, &warnings);
+    let mut outputs = Vec::new();
+    for (v, (view, diagram)) in diagrams.iter().enumerate() {
+        for (f, path) in output_paths(input, s, view.as_deref()) {
+            match diagram.render(f, s.scale) {
+                Ok(bytes) => outputs.push((v, f, path, bytes)),
+                Err(e) => return failed(format!("{}: {e}", spec.display())),
+            }
+        }
+    }
     let mut files = Vec::new();
     let mut bytes_out: Vec<Vec<FormatBytes>> = vec![Vec::new(); diagrams.len()];
     for (v, f, path, bytes) in outputs {
@@ -1016,12 +1008,8 @@ fn check_outputs(s: &Settings, specs: &[Input], p: &Printer) -> Result<(), ExitC
     let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
     for input in specs {
         let spec = &input.path;
-        let text = std::fs::read_to_string(spec).unwrap_or_default();
-        for (_, out) in s
-            .views_of(&text)
-            .iter()
-            .flat_map(|v| output_paths(input, s, v.as_deref()))
-        {
+        // (A view's outputs, `x.<view>.svg`, differ from these only by the view's name.)
+        for (_, out) in output_paths(input, s, None) {
             let key = normalise(&out);
             if inputs.contains(&key) {
                 let msg = format!(

@@ -185,6 +185,21 @@ impl Model {
         id == group || self.ancestors(id).any(|a| a == group)
     }
 
+    /// The id a spec names entity `id` with: `cloud` for the cloud box, and a route table's
+    /// own id for each of the copies drawn in its subnets (`rt@subnet`).
+    pub fn spec_id(&self, id: EntId) -> &str {
+        let ent = self.get(id);
+        match &ent.kind {
+            EntKind::Cloud => CLOUD,
+            EntKind::RouteTable { .. } => self
+                .route_tables
+                .iter()
+                .find(|r| Some(r.id.span) == ent.span)
+                .map_or(&ent.id, |r| &r.id.value),
+            _ => &ent.id,
+        }
+    }
+
     /// The VPC an entity lies in, if any.
     pub fn vpc_of(&self, id: EntId) -> Option<EntId> {
         std::iter::once(id)

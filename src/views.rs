@@ -13,7 +13,7 @@
 
 use crate::catalog::{self, suggest_from};
 use crate::diag::Diagnostic;
-use crate::model::{EntId, EntKind, Model, Placement, CLOUD};
+use crate::model::{EntId, EntKind, Model, Placement};
 use crate::spec::{Depth, LinkSpec, Sp, Spec, ViewSpec};
 use std::collections::{HashMap, HashSet};
 
@@ -53,17 +53,6 @@ fn is_kind(m: &Model, name: &str) -> bool {
     m.entities.iter().any(|e| e.kind_name == name) || catalog::lookup(name).is_some()
 }
 
-/// The id a spec names entity `e` with: a route table shared by several subnets is drawn
-/// once in each (`rt@subnet`), all named by its own id.
-fn spec_id(m: &Model, e: EntId) -> &str {
-    let ent = m.get(e);
-    match &ent.kind {
-        EntKind::Cloud => CLOUD,
-        EntKind::RouteTable { .. } => ent.id.split('@').next().unwrap_or(&ent.id),
-        _ => &ent.id,
-    }
-}
-
 /// The entities of `m` by the id a spec names them with (the first, for a route table).
 fn by_id(m: &Model) -> HashMap<&str, EntId> {
     let mut out = HashMap::new();
@@ -71,7 +60,7 @@ fn by_id(m: &Model) -> HashMap<&str, EntId> {
         if e.kind_name.is_empty() || matches!(e.kind, EntKind::ZoneColumn { .. }) {
             continue;
         }
-        out.entry(spec_id(m, EntId(i as u32)))
+        out.entry(m.spec_id(EntId(i as u32)))
             .or_insert(EntId(i as u32));
     }
     out
@@ -90,8 +79,7 @@ fn related(m: &Model, o: EntId, id: EntId) -> bool {
 }
 
 /// Which entities view `v` draws.
-fn drawn(m: &Model, v: &ViewSpec) -> Vec<bool> {
-    let ids = by_id(m);
+fn drawn(m: &Model, ids: &HashMap<&str, EntId>, v: &ViewSpec) -> Vec<bool> {
     let n = m.entities.len();
     let named = |list: &[Sp<String>]| -> Vec<EntId> {
         list.iter()
@@ -106,7 +94,7 @@ fn drawn(m: &Model, v: &ViewSpec) -> Vec<bool> {
             || v.depth.as_ref().is_some_and(|d| beyond(m, id, d.value))
             || v.hide
                 .iter()
-                .any(|h| h.value == e.kind_name || h.value == spec_id(m, id))
+                .any(|h| h.value == e.kind_name || h.value == m.spec_id(id))
             || (!only.is_empty() && !only.iter().any(|&o| related(m, o, id)));
     }
     (0..n)
@@ -182,7 +170,7 @@ pub fn check(spec: &Spec, m: &Model) -> Vec<Diagnostic> {
             }
         }
         if diags.is_empty()
-            && !drawn(m, v)
+            && !drawn(m, &ids, v)
                 .iter()
                 .enumerate()
                 .any(|(i, d)| *d && !matches!(m.entities[i].kind, EntKind::Cloud))
@@ -198,12 +186,12 @@ pub fn check(spec: &Spec, m: &Model) -> Vec<Diagnostic> {
 
 /// The spec of what view `v` draws (see the module comment).
 pub fn derive(spec: &Spec, m: &Model, v: &ViewSpec) -> Spec {
-    let drawn = drawn(m, v);
     let ids = by_id(m);
+    let drawn = drawn(m, &ids, v);
     // Drawn, in any of its copies.
     let shown_ids: HashSet<&str> = (0..m.entities.len())
         .filter(|&i| drawn[i])
-        .map(|i| spec_id(m, EntId(i as u32)))
+        .map(|i| m.spec_id(EntId(i as u32)))
         .collect();
     let shown = |id: &Sp<String>| shown_ids.contains(id.value.as_str());
     let mut out = spec.clone();
@@ -299,8 +287,8 @@ fn lift_links(
                 continue;
             }
             let mut k = l.clone();
-            k.from = vec![Sp::new(spec_id(m, a).to_string(), l.from[0].span)];
-            k.to = vec![Sp::new(spec_id(m, b).to_string(), l.to[0].span)];
+            k.from = vec![Sp::new(m.spec_id(a).to_string(), l.from[0].span)];
+            k.to = vec![Sp::new(m.spec_id(b).to_string(), l.to[0].span)];
             out.push(k);
         }
     }

@@ -225,26 +225,17 @@ fn committed_example_outputs_are_fresh() {
     for spec_file in &specs {
         let text = std::fs::read_to_string(spec_file).expect("read spec");
         // A spec with views renders one output per view: `spec.<view>.<ext>`.
-        let mut views: Vec<Option<String>> =
-            archdraw::view_names(&text).into_iter().map(Some).collect();
-        if views.is_empty() {
-            views.push(None);
-        }
-        for view in views {
+        let views = match archdraw::compile_views(&text, &Default::default(), &[]) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{}: {:?}", spec_file.display(), e));
+                continue;
+            }
+        };
+        for (view, diagram) in views {
             let spec = &match &view {
                 Some(v) => spec_file.with_extension(format!("{v}.toml")),
                 None => spec_file.clone(),
-            };
-            let opts = archdraw::Options {
-                view,
-                ..Default::default()
-            };
-            let diagram = match archdraw::compile_with_options(&text, &opts) {
-                Ok(d) => d,
-                Err(e) => {
-                    failures.push(format!("{}: {:?}", spec.display(), e));
-                    continue;
-                }
             };
             assert!(
                 diagram.warnings.is_empty(),

@@ -31,6 +31,18 @@ fn ids(d: &Diagram) -> Vec<&str> {
         .collect()
 }
 
+/// Asserts that view `d` draws every id of `kept` and none of `left_out`.
+#[track_caller]
+fn assert_draws(d: &Diagram, kept: &[&str], left_out: &[&str]) {
+    let ids = ids(d);
+    for id in kept {
+        assert!(ids.contains(id), "{id} missing from {ids:?}");
+    }
+    for id in left_out {
+        assert!(!ids.contains(id), "{id} drawn: {ids:?}");
+    }
+}
+
 /// The links of `d` as `from->to label`.
 fn links(d: &Diagram) -> Vec<String> {
     d.model
@@ -175,13 +187,11 @@ fn a_view_without_filters_is_the_whole_model() {
 #[test]
 fn depth_region_keeps_the_cloud_regions_and_what_sits_in_them() {
     let d = view(ESTATE, "regions");
-    let kept = ids(&d);
-    for id in ["r", "queue", "users"] {
-        assert!(kept.contains(&id), "{id} missing from {kept:?}");
-    }
-    for id in ["v", "pub-a", "w1", "dc", "eu-west-1c", "igw"] {
-        assert!(!kept.contains(&id), "{id} drawn at depth region: {kept:?}");
-    }
+    assert_draws(
+        &d,
+        &["r", "queue", "users"],
+        &["v", "pub-a", "w1", "dc", "eu-west-1c", "igw"],
+    );
     // users -> igw lifts to the region; the workers' links to the queue lift to the region,
     // which holds the queue: dropped, as is every link inside the VPC.
     assert_eq!(links(&d), vec!["users->r HTTPS"]);
@@ -209,13 +219,11 @@ fn depth_zone_draws_zone_boxes_with_what_is_in_them_and_leaves_empty_ones_out() 
 #[test]
 fn depth_vpc_draws_closed_vpcs_with_their_border_gateways() {
     let d = view(ESTATE, "vpcs");
-    let kept = ids(&d);
-    for id in ["v", "igw", "queue", "users"] {
-        assert!(kept.contains(&id), "{id} missing from {kept:?}");
-    }
-    for id in ["pub-a", "priv-a", "w1", "nat", "db"] {
-        assert!(!kept.contains(&id), "{id} drawn at depth vpc: {kept:?}");
-    }
+    assert_draws(
+        &d,
+        &["v", "igw", "queue", "users"],
+        &["pub-a", "priv-a", "w1", "nat", "db"],
+    );
     // The workers' fan-in to the queue lifts to one link from the VPC (merged); igw -> the
     // workers would join the gateway to its own VPC: dropped.
     assert_eq!(links(&d), vec!["users->igw HTTPS", "v->queue jobs"]);
@@ -224,13 +232,11 @@ fn depth_vpc_draws_closed_vpcs_with_their_border_gateways() {
 #[test]
 fn depth_subnet_draws_subnets_without_their_contents() {
     let d = view(ESTATE, "subnets");
-    let kept = ids(&d);
-    for id in ["v", "pub-a", "priv-a", "priv-b", "data-a", "igw"] {
-        assert!(kept.contains(&id), "{id} missing from {kept:?}");
-    }
-    for id in ["w1", "w2", "nat", "db"] {
-        assert!(!kept.contains(&id), "{id} drawn at depth subnet: {kept:?}");
-    }
+    assert_draws(
+        &d,
+        &["v", "pub-a", "priv-a", "priv-b", "data-a", "igw"],
+        &["w1", "w2", "nat", "db"],
+    );
     let l = links(&d);
     for want in [
         "igw->priv-a",
@@ -247,8 +253,7 @@ fn depth_subnet_draws_subnets_without_their_contents() {
 #[test]
 fn hide_by_kind_lifts_links_to_the_parent_and_merges_them() {
     let d = view(ESTATE, "no-workers");
-    let kept = ids(&d);
-    assert!(!kept.contains(&"w1") && !kept.contains(&"w2"));
+    assert_draws(&d, &[], &["w1", "w2"]);
     let l = links(&d);
     // w1 and w2 were in different subnets: two lifted links, not merged.
     assert!(l.contains(&"priv-a->queue jobs".to_string()), "{l:?}");
@@ -264,13 +269,11 @@ fn hide_by_kind_lifts_links_to_the_parent_and_merges_them() {
 #[test]
 fn only_keeps_the_named_thing_its_ancestors_and_its_title() {
     let d = view(ESTATE, "db");
-    let kept = ids(&d);
-    for id in ["db", "data-a", "v", "r"] {
-        assert!(kept.contains(&id), "{id} missing from {kept:?}");
-    }
-    for id in ["w1", "priv-a", "queue", "users", "igw"] {
-        assert!(!kept.contains(&id), "{id} drawn: {kept:?}");
-    }
+    assert_draws(
+        &d,
+        &["db", "data-a", "v", "r"],
+        &["w1", "priv-a", "queue", "users", "igw"],
+    );
     assert!(links(&d).is_empty(), "{:?}", links(&d));
     assert_eq!(d.model.title.as_deref(), Some("The database"));
 }
@@ -306,21 +309,17 @@ fn the_ohio_model_draws_todays_geographic_and_network_pictures() {
 fn the_microservices_views_show_the_pipeline_and_the_request_path() {
     let text = spec("specs/microservices.toml");
     let delivery = view(&text, "delivery");
-    let kept = ids(&delivery);
-    for id in ["github", "pipeline", "build", "ecr", "service", "api-a"] {
-        assert!(kept.contains(&id), "delivery: {id} missing from {kept:?}");
-    }
-    for id in ["users", "alb", "pool", "xray", "envoy-a"] {
-        assert!(!kept.contains(&id), "delivery: {id} drawn");
-    }
+    assert_draws(
+        &delivery,
+        &["github", "pipeline", "build", "ecr", "service", "api-a"],
+        &["users", "alb", "pool", "xray", "envoy-a"],
+    );
     let runtime = view(&text, "runtime");
-    let kept = ids(&runtime);
-    for id in ["users", "alb", "envoy-a", "api-a", "pool", "xray", "logs"] {
-        assert!(kept.contains(&id), "runtime: {id} missing from {kept:?}");
-    }
-    for id in ["github", "pipeline", "ecr", "nat-a"] {
-        assert!(!kept.contains(&id), "runtime: {id} drawn");
-    }
+    assert_draws(
+        &runtime,
+        &["users", "alb", "envoy-a", "api-a", "pool", "xray", "logs"],
+        &["github", "pipeline", "ecr", "nat-a"],
+    );
 }
 
 #[test]

@@ -310,7 +310,6 @@ impl Run<'_> {
                 ..Default::default()
             },
             default_theme: Some(self.theme),
-            view: view.as_ref().map(|(v, _)| v.clone()),
             ..Default::default()
         };
         // Diagnostics of an inline spec point into the markdown file.
@@ -333,59 +332,43 @@ impl Run<'_> {
             }
         };
         // A spec with views and no `view` picked: every view, one after another.
-        let views: Vec<Option<String>> = match &opts.view {
-            Some(v) => vec![Some(v.clone())],
-            None => {
-                let names = archdraw::view_names(&spec_src.text);
-                if names.is_empty() {
-                    vec![None]
-                } else {
-                    names.into_iter().map(Some).collect()
-                }
-            }
-        };
-        let mut html = String::new();
-        for (k, v) in views.iter().enumerate() {
-            let opts = archdraw::Options {
-                view: v.clone(),
-                ..opts.clone()
-            };
-            match archdraw::compile_with_options(&spec_src.text, &opts) {
-                Ok(d) => {
-                    if k == 0 && !d.warnings.is_empty() {
-                        let (src, w) = report(d.warnings.clone());
-                        self.p.diagnostics(&src, &w);
-                    }
-                    let id_prefix = match v {
-                        Some(name) if views.len() > 1 => format!("{prefix}{name}-"),
-                        _ => prefix.to_string(),
-                    };
-                    let svg = d.svg(&SvgOptions {
-                        id_prefix,
-                        responsive: true,
-                        dark_ancestors: DARK_THEMES.iter().map(|s| s.to_string()).collect(),
-                    });
-                    html.push_str(&format!("<div class=\"archdraw\">\n{svg}</div>\n"));
-                }
-                Err(diags) => {
-                    // A view the file lacks is the block's mistake: shown at its `view`.
-                    if let (Some((_, span)), true) = (&view, diags.iter().any(|d| d.span.is_none()))
-                    {
-                        let at: Vec<Diagnostic> = diags
-                            .into_iter()
-                            .map(|mut d| {
-                                d.span = d.span.or(Some(b.to_md(*span)));
-                                d
-                            })
-                            .collect();
-                        self.fail(md, &at);
-                        return None;
-                    }
-                    let (src, diags) = report(diags);
-                    self.fail(&src, &diags);
+        let only: Vec<String> = view.iter().map(|(v, _)| v.clone()).collect();
+        let diagrams = match archdraw::compile_views(&spec_src.text, &opts, &only) {
+            Ok(d) => d,
+            Err(diags) => {
+                // A view the file lacks is the block's mistake: shown at its `view`.
+                if let (Some((_, span)), true) = (&view, diags.iter().any(|d| d.span.is_none())) {
+                    let at: Vec<Diagnostic> = diags
+                        .into_iter()
+                        .map(|mut d| {
+                            d.span = d.span.or(Some(b.to_md(*span)));
+                            d
+                        })
+                        .collect();
+                    self.fail(md, &at);
                     return None;
                 }
+                let (src, diags) = report(diags);
+                self.fail(&src, &diags);
+                return None;
             }
+        };
+        if let Some((_, d)) = diagrams.first().filter(|(_, d)| !d.warnings.is_empty()) {
+            let (src, w) = report(d.warnings.clone());
+            self.p.diagnostics(&src, &w);
+        }
+        let mut html = String::new();
+        for (v, d) in &diagrams {
+            let id_prefix = match v {
+                Some(name) if diagrams.len() > 1 => format!("{prefix}{name}-"),
+                _ => prefix.to_string(),
+            };
+            let svg = d.svg(&SvgOptions {
+                id_prefix,
+                responsive: true,
+                dark_ancestors: DARK_THEMES.iter().map(|s| s.to_string()).collect(),
+            });
+            html.push_str(&format!("<div class=\"archdraw\">\n{svg}</div>\n"));
         }
         Some(html)
     }

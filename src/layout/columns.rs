@@ -142,7 +142,6 @@ impl Ctx<'_> {
         let mut direct = vec![0usize; comps.len()];
         // Wanted main offset of each candidate's item start from the big item's start.
         let mut want: Vec<Option<f32>> = vec![None; n];
-        let mut sums = vec![(0.0f32, 0.0f32); n];
         // The main anchors of each candidate's direct links, in model order.
         let mut anchors: Vec<Vec<f32>> = vec![Vec::new(); n];
         // Where along the main axis each candidate's links leave it (a node: its middle; a
@@ -213,8 +212,6 @@ impl Ctx<'_> {
             }
             lean[comp[c]] += inside_cross - mid;
             direct[comp[c]] += 1;
-            sums[c].0 += inside_main;
-            sums[c].1 += 1.0;
             anchors[c].push(inside_main);
             own[c] = own_main;
         }
@@ -311,12 +308,11 @@ impl Ctx<'_> {
         // A link to something outside the flow (users above the cloud) comes in from the
         // column's top: it pulls its item up as much as one link inside pulls it down.
         for i in 0..n {
-            if left[i].is_some() && sums[i].1 > 0.0 {
-                sums[i].1 += outside[i] as f32;
+            if left[i].is_some() && !anchors[i].is_empty() {
                 // Level with one of the things it links to (the one nearest the mean, the
                 // first of equals), so that link runs straight; between two stacked ones
                 // both links would bend.
-                let mean = sums[i].0 / sums[i].1;
+                let mean = anchors[i].iter().sum::<f32>() / (anchors[i].len() + outside[i]) as f32;
                 let at = if anchors[i].len() > 1 {
                     let nearer = |a: f32, b: f32| {
                         if (b - mean).abs() < (a - mean).abs() - 0.5 {
@@ -375,7 +371,7 @@ impl Ctx<'_> {
                 .map(|&i| {
                     (
                         want[i].unwrap_or(0.0),
-                        if sums[i].1 > 0.0 { 1.0 } else { 0.001 },
+                        if anchors[i].is_empty() { 0.001 } else { 1.0 },
                     )
                 })
                 .collect();

@@ -419,8 +419,6 @@ impl Ctx<'_> {
         Some(if x - left <= right - x { left } else { right })
     }
 
-    /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
-    /// the distance moved.
     /// The column width that lets the nodes of `top`, the first subnet of zone column `col`,
     /// that a link comes down to from above the VPC (`clear_title`, found by a first layout:
     /// see `zone_title_hints`) stand right of the column's centred title, their content still
@@ -475,6 +473,8 @@ impl Ctx<'_> {
         }
     }
 
+    /// Moves a subnet's inside content sideways by up to `dx`, keeping the padding; returns
+    /// the distance moved.
     pub(super) fn shift_content(&mut self, s: EntId, dx: f32, width: f32) -> f32 {
         let kids = self.inside_children(s);
         if kids.is_empty() {

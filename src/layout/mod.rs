@@ -283,7 +283,8 @@ pub fn layout(m: &Model, text: &dyn Measure) -> Layout {
 /// in its first subnet, with a link from something drawn wholly above their VPC.
 fn zone_title_hints(m: &Model, l: &Layout) -> Vec<EntId> {
     let rect = |e: EntId| l.boxes.get(e.index()).and_then(|b| b.as_ref());
-    let mut out = Vec::new();
+    // (node, its VPC) under a title; their links are looked at only if there are any.
+    let mut under: Vec<(EntId, EntId)> = Vec::new();
     for (i, col) in m.entities.iter().enumerate() {
         if !matches!(col.kind, EntKind::ZoneColumn { .. })
             || col.kind_name == crate::model::TIER_COLUMN
@@ -293,7 +294,7 @@ fn zone_title_hints(m: &Model, l: &Layout) -> Vec<EntId> {
         let (Some(placed), Some(vpc)) = (rect(EntId(i as u32)), col.parent) else {
             continue;
         };
-        let (Some(title), Some(vpc_box)) = (placed.label.as_ref(), rect(vpc)) else {
+        let Some(title) = placed.label.as_ref() else {
             continue;
         };
         let top = col
@@ -304,39 +305,49 @@ fn zone_title_hints(m: &Model, l: &Layout) -> Vec<EntId> {
             .min_by(|a, b| a.0.total_cmp(&b.0));
         let Some((_, top)) = top else { continue };
         for &n in &m.get(top).children {
-            let Some(nb) = rect(n) else { continue };
-            let x = nb.rect.cx();
-            if !matches!(m.get(n).kind, EntKind::Node { .. })
-                || x <= title.rect.x - TITLE_CLEAR
-                || x >= title.rect.right() + TITLE_CLEAR
-            {
+            let Some(x) = rect(n).map(|b| b.rect.cx()) else {
                 continue;
-            }
-            // Its partners outside the VPC, by where they stand: above it, or below it in
-            // line with the node (a straight link that moving the node would bend).
-            let partners = m.links.iter().filter_map(|k| {
-                let other = if k.to == n {
-                    k.from
-                } else if k.from == n {
-                    k.to
-                } else {
-                    return None;
-                };
-                (!m.is_within(other, vpc)).then(|| rect(other)).flatten()
-            });
-            let (mut above, mut in_line_below) = (false, false);
-            for o in partners {
-                above |= o.rect.bottom() <= vpc_box.rect.y;
-                in_line_below |= o.rect.y >= vpc_box.rect.bottom()
-                    && o.rect.x < nb.rect.right()
-                    && nb.rect.x < o.rect.right();
-            }
-            if above && !in_line_below {
-                out.push(n);
+            };
+            if matches!(m.get(n).kind, EntKind::Node { .. })
+                && x > title.rect.x - TITLE_CLEAR
+                && x < title.rect.right() + TITLE_CLEAR
+            {
+                under.push((n, vpc));
             }
         }
     }
-    out
+    if under.is_empty() {
+        return Vec::new();
+    }
+    // Each such node's partners outside its VPC, by where they stand: above the VPC, or
+    // below it in line with the node (a straight link that moving the node would bend).
+    let mut at: Vec<Option<usize>> = vec![None; m.entities.len()];
+    for (k, (n, _)) in under.iter().enumerate() {
+        at[n.index()] = Some(k);
+    }
+    let mut seen = vec![(false, false); under.len()];
+    for l in &m.links {
+        for (end, other) in [(l.from, l.to), (l.to, l.from)] {
+            let Some(k) = at[end.index()] else { continue };
+            let (n, vpc) = under[k];
+            let (Some(o), Some(nb), Some(vb)) = (rect(other), rect(n), rect(vpc)) else {
+                continue;
+            };
+            if m.is_within(other, vpc) {
+                continue;
+            }
+            seen[k].0 |= o.rect.bottom() <= vb.rect.y;
+            seen[k].1 |= o.rect.y >= vb.rect.bottom()
+                && o.rect.x < nb.rect.right()
+                && nb.rect.x < o.rect.right();
+        }
+    }
+    under
+        .into_iter()
+        .zip(seen)
+        .filter(|(_, (above, in_line_below))| *above && !*in_line_below)
+        .map(|((n, _), _)| n)
+        .collect()
 }
 
 fn layout_with(m: &Model, text: &dyn Measure, clear: &[EntId]) -> Layout {
