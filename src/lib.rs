@@ -45,6 +45,8 @@ pub enum Format {
     Svg,
     Png,
     Json,
+    /// A diagrams.net (draw.io) file: `.drawio`.
+    Drawio,
 }
 
 impl Format {
@@ -53,6 +55,7 @@ impl Format {
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Json => "json",
+            Format::Drawio => "drawio",
         }
     }
 
@@ -61,6 +64,7 @@ impl Format {
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
             "json" => Some(Format::Json),
+            "drawio" => Some(Format::Drawio),
             _ => None,
         }
     }
@@ -83,6 +87,8 @@ pub struct Diagram {
     /// With the `auto` theme, the scene in the dark palette: the SVG carries both (the PNG and
     /// [`Diagram::scene`] are light).
     pub dark_scene: Option<scene::Scene>,
+    /// The icons that replace built-in ones (custom `icon` files, the AWS package's).
+    pub icons: icons::Icons,
 }
 
 /// How to compile: limits, theme, and where files a spec names (custom icons) are looked up.
@@ -106,6 +112,10 @@ impl Diagram {
             Format::Png => render::png::render(&self.scene, scale, self.limits.png_pixels)?,
             Format::Json => {
                 render::json::render(&self.model, &self.layout, &self.routes).into_bytes()
+            }
+            Format::Drawio => {
+                render::drawio::render(&self.model, &self.layout, &self.routes, &self.icons)
+                    .into_bytes()
             }
         })
     }
@@ -209,6 +219,7 @@ fn back(
         limits: opts.limits,
         theme,
         dark_scene,
+        icons,
     })
 }
 

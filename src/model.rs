@@ -180,6 +180,17 @@ impl Model {
         std::iter::successors(self.get(id).parent, move |p| self.get(*p).parent)
     }
 
+    /// Every entity, parents before children, siblings in model order (depth first).
+    pub fn tree_order(&self) -> Vec<EntId> {
+        let mut order = Vec::with_capacity(self.entities.len());
+        let mut stack: Vec<_> = self.roots.iter().rev().copied().collect();
+        while let Some(e) = stack.pop() {
+            order.push(e);
+            stack.extend(self.get(e).children.iter().rev().copied());
+        }
+        order
+    }
+
     /// True when `group` is `id` or one of its ancestors.
     pub fn is_within(&self, id: EntId, group: EntId) -> bool {
         id == group || self.ancestors(id).any(|a| a == group)

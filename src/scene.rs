@@ -245,6 +245,15 @@ fn frame_style(
     }
 }
 
+/// [`frame_style`] in the light palette: (border, dashed, fill, header icon name), for
+/// backends that draw frames themselves (draw.io).
+pub(crate) fn frame_style_light(
+    kind: &EntKind,
+    kind_name: &str,
+) -> (Colour, bool, Option<Colour>, Option<&'static str>) {
+    frame_style(kind, kind_name, &LIGHT)
+}
+
 /// Builds the scene in the spec's theme (light unless it says `dark`; `auto` gives the light
 /// scene, see [`scene_with_theme`]).
 pub fn scene(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> Scene {
@@ -281,12 +290,7 @@ pub fn scene_with_theme(
     }
     // 1. Group frames, outermost first (entities are in tree order by construction of the
     //    paint order below: parents before children).
-    let mut order = Vec::new();
-    let mut stack: Vec<_> = m.roots.iter().rev().copied().collect();
-    while let Some(e) = stack.pop() {
-        order.push(e);
-        stack.extend(m.get(e).children.iter().rev().copied());
-    }
+    let order = m.tree_order();
     for &e in &order {
         let ent = m.get(e);
         let Some(p) = l.get(e) else { continue };

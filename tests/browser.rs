@@ -425,7 +425,7 @@ fn live_preview_in_headless_chromium() {
 
     // The download buttons point at the rendered outputs, which the server serves.
     let dl = b.eval(
-        r#"Promise.all(["dl-svg", "dl-png"].map(async (id) => {
+        r#"Promise.all(["dl-svg", "dl-png", "dl-drawio"].map(async (id) => {
              const a = document.getElementById(id);
              const r = await fetch(a.getAttribute("href"));
              return [a.getAttribute("href"), a.download, r.status, r.headers.get("content-type")];
@@ -435,7 +435,13 @@ fn live_preview_in_headless_chromium() {
         dl,
         json!([
             ["/out/0.svg", "x.svg", 200, "image/svg+xml"],
-            ["/out/0.png", "x.png", 200, "image/png"]
+            ["/out/0.png", "x.png", 200, "image/png"],
+            [
+                "/out/0.drawio",
+                "x.drawio",
+                200,
+                "application/vnd.jgraph.mxfile"
+            ]
         ])
     );
 

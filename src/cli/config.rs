@@ -154,14 +154,14 @@ pub(crate) fn parse(text: &str, base: &Path) -> (Config, Vec<Diagnostic>) {
                                 Span::from(item.span()),
                                 format!("unknown format `{s}`"),
                             )
-                            .with_hint("use svg, png or json"),
+                            .with_hint("use svg, png, json or drawio"),
                         ),
                     }
                 }
                 if formats.is_empty() && diags.is_empty() {
                     diags.push(Diagnostic::error(
                         span,
-                        "no format given (use svg, png or json)",
+                        "no format given (use svg, png, json or drawio)",
                     ));
                 }
                 cfg.format = Some(formats);

@@ -45,12 +45,7 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes) -> String {
     out.push_str(",\n  \"boxes\": [\n");
     let mut first = true;
     // Parents before children, in tree order.
-    let mut order = Vec::new();
-    let mut stack: Vec<_> = m.roots.iter().rev().copied().collect();
-    while let Some(e) = stack.pop() {
-        order.push(e);
-        stack.extend(m.get(e).children.iter().rev().copied());
-    }
+    let order = m.tree_order();
     for e in order {
         let ent = m.get(e);
         let Some(p) = l.get(e) else { continue };

@@ -1,8 +1,11 @@
 //! Stage 7, `render`: [`Scene`](crate::scene::Scene) → bytes, one backend per format.
 //!
 //! `svg` and `png` read only the scene; `json` exports the layout geometry in the format of
-//! the quality checks (quality.md).
+//! the quality checks (quality.md); `drawio` writes a diagrams.net file from the model,
+//! layout and routes (it needs ids, parents and kinds, like `json`).
 
+pub mod drawio;
+mod drawio_shapes;
 pub mod json;
 pub mod png;
 pub mod svg;
