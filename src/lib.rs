@@ -47,6 +47,8 @@ pub enum Format {
     Json,
     /// A diagrams.net (draw.io) file: `.drawio`.
     Drawio,
+    /// One vector page, text embedded and selectable (the default `pdf` cargo feature).
+    Pdf,
 }
 
 impl Format {
@@ -56,6 +58,7 @@ impl Format {
             Format::Png => "png",
             Format::Json => "json",
             Format::Drawio => "drawio",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -65,6 +68,7 @@ impl Format {
             "png" => Some(Format::Png),
             "json" => Some(Format::Json),
             "drawio" => Some(Format::Drawio),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -106,7 +110,7 @@ pub struct Options {
 
 impl Diagram {
     /// Renders one format. PNG can fail only on its pixel budget.
-    pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::png::PngError> {
+    pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::RenderError> {
         Ok(match format {
             Format::Svg => self.svg(&render::svg::SvgOptions::default()).into_bytes(),
             Format::Png => render::png::render(&self.scene, scale, self.limits.png_pixels)?,
@@ -116,6 +120,22 @@ impl Diagram {
             Format::Drawio => {
                 render::drawio::render(&self.model, &self.layout, &self.routes, &self.icons)
                     .into_bytes()
+            }
+            #[cfg(feature = "pdf")]
+            Format::Pdf => {
+                // The scene in its own palette (light for `auto`), as the PNG.
+                let svg = render::svg::render_with(
+                    &self.scene,
+                    None,
+                    &render::svg::SvgOptions::default(),
+                );
+                render::pdf::render_svg(&svg, self.model.title.as_deref())?
+            }
+            #[cfg(not(feature = "pdf"))]
+            Format::Pdf => {
+                return Err(render::RenderError::Unsupported(
+                    "this archdraw was built without PDF output (cargo feature `pdf`)",
+                ))
             }
         })
     }

@@ -127,12 +127,12 @@ struct RenderArgs {
     /// Spec files, folders to search for specs, or quoted globs.
     #[arg(required = true, value_name = "SPEC|DIR|GLOB")]
     specs: Vec<PathBuf>,
-    /// Output formats, comma-separated: svg, png, json, drawio (a diagrams.net file to edit)
-    /// [default: svg, or `format` in archdraw.toml].
+    /// Output formats, comma-separated: svg, png, json, drawio (a diagrams.net file to edit),
+    /// pdf [default: svg, or `format` in archdraw.toml].
     #[arg(short, long, value_name = "FORMATS", value_parser = parse_formats)]
     format: Option<Formats>,
-    /// Output file (one spec only). Without --format, its extension (.svg, .png, .json or
-    /// .drawio) gives the format; with several formats, its extension is replaced per format.
+    /// Output file (one spec only). Without --format, its extension (.svg, .png, .json,
+    /// .drawio or .pdf) gives the format; with several formats, its extension is replaced per format.
     #[arg(short, long, value_name = "PATH", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
     /// Folder for the outputs (created if missing), keeping the tree of searched folders
@@ -397,14 +397,15 @@ struct Formats(Vec<Format>);
 fn parse_formats(s: &str) -> Result<Formats, String> {
     let mut v = Vec::new();
     for part in s.split(',').filter(|p| !p.trim().is_empty()) {
-        let f = Format::parse(part)
-            .ok_or_else(|| format!("unknown format `{part}` (use svg, png, json or drawio)"))?;
+        let f = Format::parse(part).ok_or_else(|| {
+            format!("unknown format `{part}` (use svg, png, json, drawio or pdf)")
+        })?;
         if !v.contains(&f) {
             v.push(f);
         }
     }
     if v.is_empty() {
-        return Err("no format given (use svg, png, json or drawio)".into());
+        return Err("no format given (use svg, png, json, drawio or pdf)".into());
     }
     Ok(Formats(v))
 }

@@ -423,10 +423,13 @@ fn live_preview_in_headless_chromium() {
     assert_eq!(s["overlay"], false, "no overlay on a good spec");
     assert_eq!(s["problem"], "none");
 
-    // The download buttons point at the rendered outputs, which the server serves.
+    // The download buttons point at the rendered outputs, which the server serves. (The PDF
+    // is fetched from here, not by the page: a page's fetch of a PDF sometimes never settles
+    // in headless Chromium, its PDF viewer taking the response.)
     let dl = b.eval(
-        r#"Promise.all(["dl-svg", "dl-png", "dl-drawio"].map(async (id) => {
+        r#"Promise.all(["dl-svg", "dl-png", "dl-drawio", "dl-pdf"].map(async (id) => {
              const a = document.getElementById(id);
+             if (id === "dl-pdf") return [a.getAttribute("href"), a.download];
              const r = await fetch(a.getAttribute("href"));
              return [a.getAttribute("href"), a.download, r.status, r.headers.get("content-type")];
            }))"#,
@@ -441,9 +444,14 @@ fn live_preview_in_headless_chromium() {
                 "x.drawio",
                 200,
                 "application/vnd.jgraph.mxfile"
-            ]
+            ],
+            ["/out/0.pdf", "x.pdf"]
         ])
     );
+    let (status, head, body) = http(&url, "GET", "/out/0.pdf", None);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: application/pdf"), "{head}");
+    assert!(body.starts_with(b"%PDF-"));
 
     // Zoom with the wheel, and mark the page: both must survive the next render.
     b.eval(

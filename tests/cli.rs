@@ -233,6 +233,30 @@ fn output_with_one_format() {
 }
 
 #[test]
+fn drawio_and_pdf_are_formats_like_the_others() {
+    let d = Dir::with_network();
+    d.run(&["render", "x.toml", "-f", "drawio,pdf"])
+        .expect_code(0);
+    assert!(
+        d.read("x.drawio").starts_with(b"<mxfile "),
+        "a draw.io file"
+    );
+    if cfg!(feature = "pdf") {
+        assert!(d.read("x.pdf").starts_with(b"%PDF-"), "a PDF");
+    }
+    // The extension of -o gives the format; --check compares them like any output.
+    d.run(&["render", "x.toml", "-o", "net.drawio"])
+        .expect_code(0);
+    assert_eq!(d.read("net.drawio"), d.read("x.drawio"));
+    d.run(&["render", "x.toml", "-f", "drawio,pdf", "--check"])
+        .expect_code(0);
+    d.write("x.drawio", "stale");
+    let out = d.run(&["render", "x.toml", "-f", "drawio", "--check"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("x.drawio"), "{}", out.stderr);
+}
+
+#[test]
 fn output_extension_gives_the_format_when_none_is_asked() {
     let d = Dir::with_network();
     d.run(&["render", "x.toml", "-o", "net.png"]).expect_code(0);

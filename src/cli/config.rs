@@ -154,14 +154,14 @@ pub(crate) fn parse(text: &str, base: &Path) -> (Config, Vec<Diagnostic>) {
                                 Span::from(item.span()),
                                 format!("unknown format `{s}`"),
                             )
-                            .with_hint("use svg, png, json or drawio"),
+                            .with_hint("use svg, png, json, drawio or pdf"),
                         ),
                     }
                 }
                 if formats.is_empty() && diags.is_empty() {
                     diags.push(Diagnostic::error(
                         span,
-                        "no format given (use svg, png, json or drawio)",
+                        "no format given (use svg, png, json, drawio or pdf)",
                     ));
                 }
                 cfg.format = Some(formats);

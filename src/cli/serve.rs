@@ -5,7 +5,7 @@
 //! of every spec (its last good SVG, its problem if any), then one `spec` event per render or
 //! failed render, carrying the new SVG. The page swaps the SVG in place, so zoom and scroll stay.
 //!
-//! Only three kinds of path are answered: `/` (the page), `/events` and `/out/<id>.<svg|png|json|drawio>`
+//! Only three kinds of path are answered: `/` (the page), `/events` and `/out/<id>.<svg|png|json|drawio|pdf>`
 //! (the last good render of spec number `id`, from memory). No part of a request ever becomes a
 //! file path. Requests whose `Host` is not the server's own loopback name are refused, so a web
 //! page elsewhere cannot read the diagrams through DNS rebinding.
@@ -229,7 +229,7 @@ impl Hub {
                         return Some(Ok((png.to_vec(), name)));
                     }
                 }
-                Format::Json | Format::Drawio => {}
+                Format::Json | Format::Drawio | Format::Pdf => {}
             }
             (e.diagram.clone()?, name)
         };
@@ -442,6 +442,7 @@ fn handle(req: Request, hub: &Hub, guard: &HostGuard) {
                         Format::Png => "image/png",
                         Format::Json => "application/json",
                         Format::Drawio => "application/vnd.jgraph.mxfile",
+                        Format::Pdf => "application/pdf",
                     };
                     let r = Response::from_data(bytes)
                         .with_header(header("Content-Type", kind))
@@ -471,7 +472,7 @@ fn handle(req: Request, hub: &Hub, guard: &HostGuard) {
     }
 }
 
-/// `<id>.<svg|png|json|drawio>` → the spec number and format.
+/// `<id>.<svg|png|json|drawio|pdf>` → the spec number and format.
 fn parse_output(rest: &str) -> Option<(usize, Format)> {
     let (id, ext) = rest.split_once('.')?;
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) || id.len() > 6 {
@@ -482,6 +483,7 @@ fn parse_output(rest: &str) -> Option<(usize, Format)> {
         "png" => Format::Png,
         "json" => Format::Json,
         "drawio" => Format::Drawio,
+        "pdf" => Format::Pdf,
         _ => return None,
     };
     Some((id.parse().ok()?, format))

@@ -2,13 +2,48 @@
 //!
 //! `svg` and `png` read only the scene; `json` exports the layout geometry in the format of
 //! the quality checks (quality.md); `drawio` writes a diagrams.net file from the model,
-//! layout and routes (it needs ids, parents and kinds, like `json`).
+//! layout and routes (it needs ids, parents and kinds, like `json`); `pdf` draws the
+//! scene's SVG on one vector page.
 
 pub mod drawio;
 mod drawio_shapes;
 pub mod json;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod png;
 pub mod svg;
+
+/// Why an output could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderError {
+    /// The image would exceed the pixel budget.
+    TooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
+    /// resvg or the PDF writer failed (should not happen for scenes we build).
+    Render(String),
+    /// This build leaves the format out (a cargo feature).
+    Unsupported(&'static str),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::TooLarge {
+                width,
+                height,
+                max_pixels,
+            } => write!(
+                f,
+                "a PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale or raise it with --limit png-pixels=N"
+            ),
+            RenderError::Render(e) => write!(f, "rendering failed: {e}"),
+            RenderError::Unsupported(what) => write!(f, "{what}"),
+        }
+    }
+}
 
 /// A coordinate printed with at most two decimals and no trailing zeros, so output is
 /// byte-identical run to run; formats straight into its destination (no string of its own:

@@ -3,38 +3,10 @@
 //! The font database holds just the bundled Noto Sans faces, and every generic family maps to
 //! them, so text looks the same on every machine whatever fonts are installed.
 
+use super::RenderError as PngError;
 use crate::scene::Scene;
 use crate::text::{BOLD_TTF, FONT_FAMILY, REGULAR_TTF};
 use std::sync::{Arc, OnceLock};
-
-/// Why a PNG could not be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PngError {
-    /// The image would exceed the pixel budget.
-    TooLarge {
-        width: u32,
-        height: u32,
-        max_pixels: u64,
-    },
-    /// resvg failed (should not happen for scenes we build).
-    Render(String),
-}
-
-impl std::fmt::Display for PngError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PngError::TooLarge {
-                width,
-                height,
-                max_pixels,
-            } => write!(
-                f,
-                "a PNG of {width}×{height} px exceeds the limit of {max_pixels} pixels; lower --scale or raise it with --limit png-pixels=N"
-            ),
-            PngError::Render(e) => write!(f, "PNG rendering failed: {e}"),
-        }
-    }
-}
 
 /// The font database with only the bundled faces, every generic family mapped to them.
 pub fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
