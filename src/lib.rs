@@ -93,6 +93,8 @@ pub struct Diagram {
     pub dark_scene: Option<scene::Scene>,
     /// The icons that replace built-in ones (custom `icon` files, the AWS package's).
     pub icons: icons::Icons,
+    /// How [`Format::Svg`] output gets its font ([`Options::svg_font`]).
+    pub svg_font: render::svg::SvgFont,
 }
 
 /// How to compile: limits, theme, and where files a spec names (custom icons) are looked up.
@@ -106,13 +108,20 @@ pub struct Options {
     pub default_theme: Option<spec::Theme>,
     /// The `[views.<name>]` to draw; `None`: the whole model.
     pub view: Option<String>,
+    /// Whether SVG output embeds the subset font it uses (the default) or names it only.
+    pub svg_font: render::svg::SvgFont,
 }
 
 impl Diagram {
     /// Renders one format. PNG can fail only on its pixel budget.
     pub fn render(&self, format: Format, scale: f32) -> Result<Vec<u8>, render::RenderError> {
         Ok(match format {
-            Format::Svg => self.svg(&render::svg::SvgOptions::default()).into_bytes(),
+            Format::Svg => self
+                .svg(&render::svg::SvgOptions {
+                    font: self.svg_font,
+                    ..Default::default()
+                })
+                .into_bytes(),
             Format::Png => render::png::render(&self.scene, scale, self.limits.png_pixels)?,
             Format::Json => {
                 render::json::render(&self.model, &self.layout, &self.routes).into_bytes()
@@ -124,11 +133,12 @@ impl Diagram {
             #[cfg(feature = "pdf")]
             Format::Pdf => {
                 // The scene in its own palette (light for `auto`), as the PNG.
-                let svg = render::svg::render_with(
-                    &self.scene,
-                    None,
-                    &render::svg::SvgOptions::default(),
-                );
+                // (krilla embeds its own subset of the faces.)
+                let opts = render::svg::SvgOptions {
+                    font: render::svg::SvgFont::System,
+                    ..Default::default()
+                };
+                let svg = render::svg::render_with(&self.scene, None, &opts);
                 render::pdf::render_svg(&svg, self.model.title.as_deref())?
             }
             #[cfg(not(feature = "pdf"))]
@@ -240,6 +250,7 @@ fn back(
         theme,
         dark_scene,
         icons,
+        svg_font: opts.svg_font,
     })
 }
 

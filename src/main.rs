@@ -15,6 +15,7 @@ mod serve;
 mod watch;
 
 use archdraw::diag::{Diagnostic, SourceFile};
+use archdraw::render::svg::SvgFont;
 use archdraw::spec::Theme;
 use archdraw::{Diagram, Format};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -151,6 +152,11 @@ struct RenderArgs {
     /// every view, each to NAME.<view>.<ext>].
     #[arg(long = "view", value_name = "NAME")]
     views: Vec<String>,
+    /// How SVGs get their font: `embed` carries the glyphs they use (a subset of the bundled
+    /// Noto Sans: the same in every viewer), `system` only names the font (a smaller file)
+    /// [default: embed, or `svg_font` in archdraw.toml].
+    #[arg(long, value_name = "HOW", value_parser = parse_svg_font)]
+    svg_font: Option<SvgFont>,
     #[command(flatten)]
     common: Common,
 }
@@ -271,6 +277,10 @@ fn parse_limit(s: &str) -> Result<(String, u64), String> {
     Ok((k.trim().to_string(), v))
 }
 
+fn parse_svg_font(s: &str) -> Result<SvgFont, String> {
+    SvgFont::parse(s.trim()).ok_or_else(|| format!("unknown SVG font `{s}` (use embed or system)"))
+}
+
 fn parse_theme(s: &str) -> Result<Theme, String> {
     Theme::parse(s.trim()).ok_or_else(|| format!("unknown theme `{s}` (use light, dark or auto)"))
 }
@@ -291,6 +301,7 @@ pub(crate) struct Settings {
     limits: archdraw::limits::Limits,
     theme: Option<Theme>,
     default_theme: Option<Theme>,
+    svg_font: SvgFont,
     aws_icons: Option<PathBuf>,
     default_aws_icons: Option<PathBuf>,
     allow_icons_outside: bool,
@@ -316,6 +327,7 @@ impl Settings {
             limits,
             theme: None,
             default_theme: cfg.and_then(|c| c.theme),
+            svg_font: cfg.and_then(|c| c.svg_font).unwrap_or_default(),
             aws_icons: c.aws_icons.clone(),
             default_aws_icons: cfg.and_then(|c| c.aws_icons.clone()),
             allow_icons_outside: c.allow_icons_outside,
@@ -347,6 +359,9 @@ impl Settings {
         }
         s.theme = a.theme;
         s.views = a.views.clone();
+        if let Some(f) = a.svg_font {
+            s.svg_font = f;
+        }
         s
     }
 
@@ -381,6 +396,7 @@ impl Settings {
             theme: self.theme,
             default_theme: self.default_theme,
             view: None,
+            svg_font: self.svg_font,
         }
     }
 }

@@ -340,6 +340,7 @@ fn auto_theme_follows_the_color_scheme_in_chromium() {
         id_prefix: "ad0-".into(),
         responsive: true,
         dark_ancestors: vec!["html.coal".into(), "html.navy".into(), "html.ayu".into()],
+        ..Default::default()
     });
     let page = |class: &str| {
         format!("<!doctype html><html class=\"{class}\"><body>{inline}</body></html>")
@@ -530,4 +531,69 @@ fn live_preview_in_headless_chromium() {
         s["conn"] == "open" && s["title"] == "After restart"
     });
     assert_eq!(s["marker"], "same page", "reconnected without a reload");
+}
+
+/// The SVG carries its font: Chromium draws it as resvg draws the PNG. A screenshot of the
+/// SVG at 1:1 and the PNG differ in few pixels (anti-aliasing), far fewer than with the SVG
+/// that only names the font (Chromium here falls back to another sans-serif).
+#[test]
+fn svg_with_its_font_looks_like_the_png_in_chromium() {
+    let Some(chromium) = chromium_for_test() else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let mut b = Browser::launch(&chromium, &d.path().join("chromium-profile"));
+    let mut fractions = Vec::new();
+    for font in [
+        archdraw::render::svg::SvgFont::Embedded,
+        archdraw::render::svg::SvgFont::System,
+    ] {
+        let opts = archdraw::Options {
+            svg_font: font,
+            ..Default::default()
+        };
+        let diagram = archdraw::compile_with_options(NETWORK, &opts).unwrap();
+        let name = format!("{font:?}.svg");
+        let svg = d.path().join(&name);
+        std::fs::write(&svg, diagram.render(archdraw::Format::Svg, 1.0).unwrap()).unwrap();
+        let png = diagram.render(archdraw::Format::Png, 1.0).unwrap();
+        let (w, h) = (diagram.scene.width as u32, diagram.scene.height as u32);
+        b.open(&format!("file://{}", svg.display()));
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": w, "height": h, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        let end = Instant::now() + WAIT;
+        while b.eval("document.readyState") != "complete" && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        b.eval("document.fonts ? document.fonts.ready.then(() => true) : true");
+        let r = b.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}}),
+        );
+        let shot = base64_decode(r["data"].as_str().expect("screenshot data"));
+        let a = resvg::tiny_skia::Pixmap::decode_png(&shot).expect("screenshot PNG");
+        let p = resvg::tiny_skia::Pixmap::decode_png(&png).expect("our PNG");
+        assert_eq!((a.width(), a.height()), (p.width(), p.height()));
+        // Pixels whose colour differs by more than a quarter of the range in some channel.
+        let differ = a
+            .data()
+            .chunks(4)
+            .zip(p.data().chunks(4))
+            .filter(|(x, y)| x.iter().zip(y.iter()).any(|(u, v)| u.abs_diff(*v) > 64))
+            .count();
+        let fraction = differ as f64 / (w as f64 * h as f64);
+        eprintln!(
+            "{font:?}: {differ} of {} pixels differ ({:.3}%)",
+            w * h,
+            fraction * 100.0
+        );
+        fractions.push(fraction);
+    }
+    assert!(
+        fractions[0] < 0.002,
+        "embedded font: {:.3}% of pixels differ",
+        fractions[0] * 100.0
+    );
 }

@@ -291,7 +291,9 @@ fn the_theme_comes_from_book_toml() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let book: Value = serde_json::from_str(&out.stdout).unwrap();
     let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
-    assert!(content.contains("fill=\"#141B24\"") && !content.contains("<style>"));
+    // Dark only: no second palette (no colour classes), only the font's style.
+    assert!(content.contains("fill=\"#141B24\"") && !content.contains("html.coal"));
+    assert!(content.contains("@font-face"));
     v[0]["config"]["preprocessor"]["archdraw"]["theme"] = json!("dusk");
     let out = archdraw(d.path(), &["mdbook"], &v.to_string());
     assert_eq!(out.code, Some(1));

@@ -133,6 +133,7 @@ fn inline_svgs_get_prefixed_ids_and_classes_and_can_follow_page_classes() {
         id_prefix: "p7-".into(),
         responsive: true,
         dark_ancestors: vec!["html.coal".into(), "html.navy".into()],
+        ..Default::default()
     };
     let s = d.svg(&opts);
     assert!(s.contains("style=\"max-width:100%;height:auto\""));

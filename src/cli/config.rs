@@ -10,6 +10,7 @@
 //! theme = "auto"              # light | dark | auto; for specs without [diagram] theme
 //! scale = 2                   # PNG pixels per diagram px
 //! aws_icons = "vendor/aws-icons"
+//! svg_font = "embed"          # embed (the glyphs used) | system (the font's name only)
 //! ```
 
 use crate::Printer;
@@ -24,7 +25,14 @@ use toml::de::{DeTable, DeValue};
 pub(crate) const FILE_NAME: &str = "archdraw.toml";
 
 /// The keys of `archdraw.toml`.
-pub(crate) const KEYS: &[&str] = &["format", "out_dir", "theme", "scale", "aws_icons"];
+pub(crate) const KEYS: &[&str] = &[
+    "format",
+    "out_dir",
+    "theme",
+    "scale",
+    "aws_icons",
+    "svg_font",
+];
 
 /// A project's settings, paths resolved against the config's folder.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +44,7 @@ pub(crate) struct Config {
     pub theme: Option<Theme>,
     pub scale: Option<f32>,
     pub aws_icons: Option<PathBuf>,
+    pub svg_font: Option<archdraw::render::svg::SvgFont>,
 }
 
 /// The config that applies: the one named, else the first `archdraw.toml` found walking up
@@ -186,6 +195,14 @@ pub(crate) fn parse(text: &str, base: &Path) -> (Config, Vec<Diagnostic>) {
                 }
             },
             ("theme", _) => diags.push(wrong("a string").with_hint("theme = \"dark\"")),
+            ("svg_font", DeValue::String(s)) => match archdraw::render::svg::SvgFont::parse(s) {
+                Some(f) => cfg.svg_font = Some(f),
+                None => diags.push(
+                    Diagnostic::error(span, format!("unknown SVG font `{s}`"))
+                        .with_hint("svg_font is embed or system"),
+                ),
+            },
+            ("svg_font", _) => diags.push(wrong("a string").with_hint("svg_font = \"system\"")),
             ("scale", DeValue::Integer(_) | DeValue::Float(_)) => {
                 let raw = match value.get_ref() {
                     DeValue::Integer(i) => i.as_str().replace('_', ""),

@@ -367,6 +367,7 @@ impl Run<'_> {
                 id_prefix,
                 responsive: true,
                 dark_ancestors: DARK_THEMES.iter().map(|s| s.to_string()).collect(),
+                font: d.svg_font,
             });
             html.push_str(&format!("<div class=\"archdraw\">\n{svg}</div>\n"));
         }

@@ -7,6 +7,7 @@
 
 pub mod drawio;
 mod drawio_shapes;
+pub mod font;
 pub mod json;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -79,5 +79,14 @@ fn fit_budget(
 /// before any SVG is written or parsed.
 pub fn render(scene: &Scene, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
     fit_budget(scene.width, scene.height, scale, max_pixels)?;
-    render_svg(&super::svg::render(scene), scale, max_pixels)
+    // resvg draws with the bundled faces from its own font database: no need to embed them.
+    let opts = super::svg::SvgOptions {
+        font: super::svg::SvgFont::System,
+        ..Default::default()
+    };
+    render_svg(
+        &super::svg::render_with(scene, None, &opts),
+        scale,
+        max_pixels,
+    )
 }

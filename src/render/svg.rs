@@ -32,6 +32,28 @@ pub struct SvgOptions {
     /// For a two-theme SVG: CSS selectors of ancestors that switch it to the dark palette
     /// (for mdBook: `html.coal`, …). Empty: the `prefers-color-scheme: dark` media query.
     pub dark_ancestors: Vec<String>,
+    /// Whether the SVG carries the glyphs it uses (the default) or names the font only.
+    pub font: SvgFont,
+}
+
+/// How an SVG gets its font.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SvgFont {
+    /// A subset of the bundled Noto Sans in an `@font-face` (the same look in every viewer).
+    #[default]
+    Embedded,
+    /// Only the family's name: the reader's own Noto Sans, else another sans-serif.
+    System,
+}
+
+impl SvgFont {
+    pub fn parse(s: &str) -> Option<SvgFont> {
+        match s {
+            "embed" | "embedded" => Some(SvgFont::Embedded),
+            "system" => Some(SvgFont::System),
+            _ => None,
+        }
+    }
 }
 
 /// Renders the scene as SVG text.
@@ -107,6 +129,9 @@ pub fn render_with(scene: &Scene, dark: Option<&Scene>, opts: &SvgOptions) -> St
     );
     if let Some(t) = &scene.title {
         let _ = writeln!(out, "<title>{}</title>", escape(t));
+    }
+    if opts.font == SvgFont::Embedded {
+        out.push_str(&super::font::face_style(scene));
     }
     // The dark scene only counts when it is the same picture.
     let dark = dark.filter(|d| d.prims.len() == scene.prims.len());
