@@ -14,9 +14,12 @@ const NETWORK: &str = include_str!(concat!(
 const GEO: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/ohio-geo.toml"));
 
 fn compile(text: &str, theme: Option<Theme>, default: Option<Theme>) -> archdraw::Diagram {
+    // The palettes' CSS is what these tests read: the SVGs name their font only (the
+    // embedded font's <style> is tested in tests/fonts.rs).
     let opts = Options {
         theme,
         default_theme: default,
+        svg_font: archdraw::render::svg::SvgFont::System,
         ..Options::default()
     };
     archdraw::compile_with_options(text, &opts).expect("compiles")
@@ -133,7 +136,7 @@ fn inline_svgs_get_prefixed_ids_and_classes_and_can_follow_page_classes() {
         id_prefix: "p7-".into(),
         responsive: true,
         dark_ancestors: vec!["html.coal".into(), "html.navy".into()],
-        ..Default::default()
+        font: archdraw::render::svg::SvgFont::System,
     };
     let s = d.svg(&opts);
     assert!(s.contains("style=\"max-width:100%;height:auto\""));
