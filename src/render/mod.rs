@@ -12,6 +12,7 @@ pub mod json;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod png;
+mod png_encode;
 pub mod svg;
 
 /// Why an output could not be made.

@@ -41,50 +41,67 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
         resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
     let size = tree.size();
     let (wi, hi) = fit_budget(size.width(), size.height(), scale, max_pixels)?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(wi as u32, hi as u32)
-        .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    encode(&pixmap).map_err(|e| PngError::Render(e.to_string()))
-}
-
-/// PNG bytes of a pixmap: RGB when every pixel is opaque (a diagram's background always
-/// is: a quarter less to filter and compress, and a smaller file), else RGBA with the alpha
-/// taken out of the colours.
-fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
-    let data: Vec<u8> = if opaque {
-        let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
-        for p in pixmap.data().chunks_exact(4) {
-            rgb.extend_from_slice(&p[..3]);
-        }
-        rgb
+    let (w, h) = (wi as u32, hi as u32);
+    // Two bands of rows, each drawn (and then encoded) on its own thread; one for a small
+    // image. The cut depends only on the height, so the bytes do not depend on the machine.
+    let cuts: Vec<u32> = if h >= 64 {
+        vec![0, h / 2, h]
     } else {
-        pixmap
-            .pixels()
-            .iter()
-            .flat_map(|p| {
-                let c = p.demultiply();
-                [c.red(), c.green(), c.blue(), c.alpha()]
-            })
-            .collect()
+        vec![0, h]
     };
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    enc.set_color(if opaque {
-        png::ColorType::Rgb
-    } else {
-        png::ColorType::Rgba
-    });
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
-    let mut w = enc.write_header()?;
-    w.write_image_data(&data)?;
-    w.finish()?;
-    Ok(out)
+    let bands: Vec<resvg::tiny_skia::Pixmap> = std::thread::scope(|s| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|c| {
+                let tree = &tree;
+                s.spawn(move || {
+                    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, c[1] - c[0])?;
+                    let t = resvg::tiny_skia::Transform::from_scale(scale, scale)
+                        .post_translate(0.0, -(c[0] as f32));
+                    resvg::render(tree, t, &mut pixmap.as_mut());
+                    Some(pixmap)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("PNG band thread"))
+            .collect::<Option<Vec<_>>>()
+    })
+    .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
+    // RGB when every pixel is opaque (a diagram's background always is: a quarter less to
+    // filter and compress), else RGBA with the alpha taken out of the colours.
+    let opaque = bands
+        .iter()
+        .all(|b| b.pixels().iter().all(|p| p.alpha() == 255));
+    let channels = if opaque { 3 } else { 4 };
+    let raw: Vec<Vec<u8>> = bands
+        .iter()
+        .map(|b| {
+            let mut out = Vec::with_capacity(b.pixels().len() * channels);
+            if opaque {
+                for p in b.data().chunks_exact(4) {
+                    out.extend_from_slice(&p[..3]);
+                }
+            } else {
+                for p in b.pixels() {
+                    let c = p.demultiply();
+                    out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+                }
+            }
+            out
+        })
+        .collect();
+    let stride = w as usize * channels;
+    let parts: Vec<super::png_encode::Band> = raw
+        .iter()
+        .enumerate()
+        .map(|(k, rows)| super::png_encode::Band {
+            rows,
+            above: (k > 0).then(|| &raw[k - 1][raw[k - 1].len() - stride..]),
+        })
+        .collect();
+    Ok(super::png_encode::encode(w, h, channels, &parts))
 }
 
 /// The pixel size of a `width` × `height` px image at `scale`, or `TooLarge` when it would
