@@ -236,9 +236,12 @@ mod tests {
 
     #[test]
     fn reads_every_key_with_paths_relative_to_the_config() {
-        let text = "format = \"svg,png\"\nout_dir = \"build\"\ntheme = \"dark\"\nscale = 2\naws_icons = \"icons\"\n";
+        let text = "format = \"svg,png\"\nout_dir = \"build\"\ntheme = \"dark\"\nscale = 2\naws_icons = \"icons\"\nsvg_font = \"system\"\n";
         let (c, d) = parse(text, Path::new("proj"));
         assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.svg_font, Some(archdraw::render::svg::SvgFont::System));
+        let (_, d) = parse("svg_font = \"sytem\"\n", Path::new("proj"));
+        assert!(d[0].message.contains("unknown SVG font"), "{d:?}");
         assert_eq!(c.format, Some(vec![Format::Svg, Format::Png]));
         assert_eq!(c.out_dir, Some(PathBuf::from("proj/build")));
         assert_eq!(c.aws_icons, Some(PathBuf::from("proj/icons")));
