@@ -133,12 +133,7 @@ impl Diagram {
             #[cfg(feature = "pdf")]
             Format::Pdf => {
                 // The scene in its own palette (light for `auto`), as the PNG.
-                // (krilla embeds its own subset of the faces.)
-                let opts = render::svg::SvgOptions {
-                    font: render::svg::SvgFont::System,
-                    ..Default::default()
-                };
-                let svg = render::svg::render_with(&self.scene, None, &opts);
+                let svg = render::svg::for_drawing(&self.scene);
                 render::pdf::render_svg(&svg, self.model.title.as_deref())?
             }
             #[cfg(not(feature = "pdf"))]

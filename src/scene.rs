@@ -95,20 +95,20 @@ pub struct Scene {
     pub title: Option<String>,
 }
 
-struct Palette {
-    bg: Colour,
-    text: Colour,
-    muted: Colour,
-    link: Colour,
-    halo: Colour,
-    card: Colour,
-    public_fill: Colour,
-    private_fill: Colour,
-    isolated_fill: Colour,
-    cloud: Colour,
+pub(crate) struct Palette {
+    pub(crate) bg: Colour,
+    pub(crate) text: Colour,
+    pub(crate) muted: Colour,
+    pub(crate) link: Colour,
+    pub(crate) halo: Colour,
+    pub(crate) card: Colour,
+    pub(crate) public_fill: Colour,
+    pub(crate) private_fill: Colour,
+    pub(crate) isolated_fill: Colour,
+    pub(crate) cloud: Colour,
 }
 
-const LIGHT: Palette = Palette {
+pub(crate) const LIGHT: Palette = Palette {
     bg: "#FFFFFF",
     text: "#232F3E",
     muted: "#545B64",
@@ -193,7 +193,7 @@ impl Builder {
 }
 
 /// Frame style of a group kind: (border, dashed, fill, header icon name, centred label).
-fn frame_style(
+pub(crate) fn frame_style(
     kind: &EntKind,
     kind_name: &str,
     pal: &Palette,
@@ -243,15 +243,6 @@ fn frame_style(
             _ => ("#7D8998", true, None, Some("generic")),
         },
     }
-}
-
-/// [`frame_style`] in the light palette: (border, dashed, fill, header icon name), for
-/// backends that draw frames themselves (draw.io).
-pub(crate) fn frame_style_light(
-    kind: &EntKind,
-    kind_name: &str,
-) -> (Colour, bool, Option<Colour>, Option<&'static str>) {
-    frame_style(kind, kind_name, &LIGHT)
 }
 
 /// Builds the scene in the spec's theme (light unless it says `dark`; `auto` gives the light

@@ -103,6 +103,11 @@ fn cells(xml: &str) -> Vec<Cell> {
         .collect()
 }
 
+/// The cells by id.
+fn by_id(cs: &[Cell]) -> HashMap<&str, &Cell> {
+    cs.iter().map(|c| (c.id.as_str(), c)).collect()
+}
+
 /// The structural rules every exported file keeps: unique ids, the two root cells first,
 /// every parent defined before its children, every edge's ends defined.
 fn assert_well_formed(cs: &[Cell]) {
@@ -161,7 +166,7 @@ fn boxes_nest_as_the_layout_nests_with_relative_geometry() {
         let xml = drawio(&d);
         let cs = cells(&xml);
         assert_well_formed(&cs);
-        let by_id: HashMap<&str, &Cell> = cs.iter().map(|c| (c.id.as_str(), c)).collect();
+        let by_id = by_id(&cs);
         let m = &d.model;
         let mut boxes = 0;
         for (k, ent) in m.entities.iter().enumerate() {
@@ -270,7 +275,7 @@ fn one_edge_per_link_with_its_ends_bends_and_line_style() {
                 assert!((a.0 - b.0).abs() < 0.02 && (a.1 - b.1).abs() < 0.02);
             }
             // The ends pinned where the router put them.
-            let by_id: HashMap<&str, &Cell> = cs.iter().map(|c| (c.id.as_str(), c)).collect();
+            let by_id = by_id(&cs);
             let src = e.source.as_deref().unwrap();
             let (x, y) = absolute(&by_id, src);
             let (_, _, w, h) = by_id[src].geo.unwrap();
@@ -305,7 +310,7 @@ fn one_edge_per_link_with_its_ends_bends_and_line_style() {
 fn frames_and_icons_use_the_aws4_library() {
     let d = compile(&spec("specs/ohio-network.toml"));
     let cs = cells(&drawio(&d));
-    let by_id: HashMap<&str, &Cell> = cs.iter().map(|c| (c.id.as_str(), c)).collect();
+    let by_id = by_id(&cs);
     let gricon = |id: &str| by_id[id].style_value("grIcon").map(str::to_string);
     assert_eq!(
         gricon("aws-cloud").as_deref(),
@@ -405,7 +410,7 @@ label = "push & deploy"
     let xml = drawio(&d);
     let cs = cells(&xml);
     assert_well_formed(&cs);
-    let by_id: HashMap<&str, &Cell> = cs.iter().map(|c| (c.id.as_str(), c)).collect();
+    let by_id = by_id(&cs);
     let img = by_id["dev"].style_value("image").expect("an image");
     assert!(
         img.starts_with("data:image/svg+xml,PHN2Zy"),

@@ -17,15 +17,16 @@ use crate::icons::{Icon, Icons};
 use crate::layout::{Layout, TextBox};
 use crate::model::{EntId, EntKind, Model, Placement, TIER_COLUMN};
 use crate::route::Routes;
+use crate::scene::{frame_style, LIGHT};
 use crate::spec::{Arrow, LineStyle};
 use crate::xml::escape;
 use base64::Engine as _;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-/// The colour of text, links and the dark AWS frame (the light palette of the scene).
-const TEXT: &str = "#232F3E";
-const LINK: &str = "#545B64";
+/// The colours of text and links: the scene's light palette.
+const TEXT: &str = LIGHT.text;
+const LINK: &str = LIGHT.link;
 
 /// Cell ids: entity ids as they are (unique in a model), every other cell's id made unique
 /// against them.
@@ -94,7 +95,7 @@ fn font(t: Option<&TextBox>) -> String {
 /// plain frame in the scene's colours.
 fn group_style(kind: &EntKind, kind_name: &str) -> String {
     const GROUP: &str = "points=[[0,0],[0.25,0],[0.5,0],[0.75,0],[1,0],[1,0.25],[1,0.5],[1,0.75],[1,1],[0.75,1],[0.5,1],[0.25,1],[0,1],[0,0.75],[0,0.5],[0,0.25]];outlineConnect=0;gradientColor=none;html=1;whiteSpace=wrap;container=1;pointerEvents=0;collapsible=0;recursiveResize=0;verticalAlign=top;align=left;spacingLeft=30;";
-    let (colour, dashed, fill, _) = crate::scene::frame_style_light(kind, kind_name);
+    let (colour, dashed, fill, _) = frame_style(kind, kind_name, &LIGHT);
     let dash = if dashed {
         "dashed=1;dashPattern=6 4;"
     } else {
@@ -272,7 +273,8 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> String {
                     icon_style(icons.by_entity.get(&e), info.kind, info.icon, colour),
                 ));
                 let style = format!(
-                    "rounded=1;arcSize=12;html=1;whiteSpace=wrap;container=1;collapsible=0;recursiveResize=0;fillColor=#FFFFFF;strokeColor={colour};dashed=1;dashPattern=5 3;align=left;verticalAlign=middle;spacingLeft={};fontColor={TEXT};{}",
+                    "rounded=1;arcSize=12;html=1;whiteSpace=wrap;container=1;collapsible=0;recursiveResize=0;fillColor={};strokeColor={colour};dashed=1;dashPattern=5 3;align=left;verticalAlign=middle;spacingLeft={};fontColor={TEXT};{}",
+                    LIGHT.card,
                     num(left),
                     font(label)
                 );
@@ -299,7 +301,11 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> String {
                 if let Some(t) = label {
                     let _ = write!(v, "<b>{}</b>", html(&t.text));
                 }
-                v.push_str(r#"<table style="width:100%;font-size:11px;color:#545B64">"#);
+                let _ = write!(
+                    v,
+                    r#"<table style="width:100%;font-size:11px;color:{}">"#,
+                    LIGHT.muted
+                );
                 for (dest, via) in rows {
                     let _ = write!(
                         v,
@@ -340,19 +346,19 @@ pub fn render(m: &Model, l: &Layout, routes: &Routes, icons: &Icons) -> String {
         }
         cell.insert(e, (ent.id.clone(), rect));
     }
-    // Overlays (`span` groups), each box a cell: dashed outlines that hold nothing, so that dragging a member
-    // out of one does not move it into another container.
+    // Overlays (`span` groups), each box a cell: dashed outlines that hold nothing, so that
+    // dragging a member out of one does not move it into another container.
     let mut overlay_cells: HashMap<EntId, Vec<(String, Rect)>> = HashMap::new();
     for o in &l.overlays {
         let ent = m.get(o.ent);
-        let want = if o.part == 0 {
+        // The first box is the overlay itself (its entity id); the others `id#2`, `id#3`…
+        let id = if o.part == 0 {
             ent.id.clone()
         } else {
-            format!("{}#{}", ent.id, o.part + 1)
+            ids.fresh(&format!("{}#{}", ent.id, o.part + 1))
         };
-        let id = if o.part == 0 { want } else { ids.fresh(&want) };
         let (parent, origin) = parent_of(o.ent, &cell);
-        let (colour, dashed, _, _) = crate::scene::frame_style_light(&ent.kind, &ent.kind_name);
+        let (colour, dashed, _, _) = frame_style(&ent.kind, &ent.kind_name, &LIGHT);
         let label = o.placed.label.as_ref();
         let style = format!(
             "rounded=1;arcSize=2;html=1;whiteSpace=wrap;container=0;pointerEvents=0;connectable=0;fillColor=none;strokeColor={colour};dashed=1;dashPattern={};align=left;verticalAlign=top;spacingLeft=6;fontColor={colour};{}",

@@ -3,7 +3,7 @@
 //! The font database holds just the bundled Noto Sans faces, and every generic family maps to
 //! them, so text looks the same on every machine whatever fonts are installed.
 
-use super::RenderError as PngError;
+use super::RenderError;
 use crate::scene::Scene;
 use crate::text::{BOLD_TTF, FONT_FAMILY, REGULAR_TTF};
 use std::sync::{Arc, OnceLock};
@@ -26,7 +26,7 @@ pub fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
 }
 
 /// Rasterises SVG text at `scale` (1 = one pixel per px).
-pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
+pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, RenderError> {
     let opt = resvg::usvg::Options {
         fontdb: fontdb(),
         font_family: FONT_FAMILY.to_string(),
@@ -38,7 +38,7 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
         ..Default::default()
     };
     let tree =
-        resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Render(e.to_string()))?;
+        resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| RenderError::Render(e.to_string()))?;
     let size = tree.size();
     let (wi, hi) = fit_budget(size.width(), size.height(), scale, max_pixels)?;
     let (w, h) = (wi as u32, hi as u32);
@@ -77,7 +77,7 @@ pub fn render_svg(svg: &str, scale: f32, max_pixels: u64) -> Result<Vec<u8>, Png
                 .map(|h| h.join().expect("PNG band thread"))
                 .collect::<Option<Vec<_>>>()
         })
-        .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
+        .ok_or_else(|| RenderError::Render("cannot allocate the image".into()))?;
     if bands.iter().all(|b| b.1.is_some()) {
         let parts: Vec<_> = bands.into_iter().filter_map(|b| b.1).collect();
         return Ok(super::png_encode::assemble(w, h, 3, &parts));
@@ -121,13 +121,13 @@ fn fit_budget(
     height: f32,
     scale: f32,
     max_pixels: u64,
-) -> Result<(u64, u64), PngError> {
+) -> Result<(u64, u64), RenderError> {
     let w = (width * scale).ceil();
     let h = (height * scale).ceil();
     let (wi, hi) = (w as u64, h as u64);
     if !(w.is_finite() && h.is_finite()) || wi == 0 || hi == 0 || wi.saturating_mul(hi) > max_pixels
     {
-        return Err(PngError::TooLarge {
+        return Err(RenderError::TooLarge {
             width: w.min(u32::MAX as f32) as u32,
             height: h.min(u32::MAX as f32) as u32,
             max_pixels,
@@ -138,18 +138,9 @@ fn fit_budget(
 
 /// Renders the scene to PNG bytes. An image over the budget is refused from the scene's size,
 /// before any SVG is written or parsed.
-pub fn render(scene: &Scene, scale: f32, max_pixels: u64) -> Result<Vec<u8>, PngError> {
+pub fn render(scene: &Scene, scale: f32, max_pixels: u64) -> Result<Vec<u8>, RenderError> {
     fit_budget(scene.width, scene.height, scale, max_pixels)?;
-    // resvg draws with the bundled faces from its own font database: no need to embed them.
-    let opts = super::svg::SvgOptions {
-        font: super::svg::SvgFont::System,
-        ..Default::default()
-    };
-    render_svg(
-        &super::svg::render_with(scene, None, &opts),
-        scale,
-        max_pixels,
-    )
+    render_svg(&super::svg::for_drawing(scene), scale, max_pixels)
 }
 
 #[cfg(test)]

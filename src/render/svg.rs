@@ -61,6 +61,16 @@ pub fn render(scene: &Scene) -> String {
     render_with(scene, None, &SvgOptions::default())
 }
 
+/// The SVG that the PNG and PDF backends draw: the scene alone, the font only named (they
+/// draw with the bundled faces themselves, so carrying a subset would be wasted work).
+pub fn for_drawing(scene: &Scene) -> String {
+    let opts = SvgOptions {
+        font: SvgFont::System,
+        ..Default::default()
+    };
+    render_with(scene, None, &opts)
+}
+
 /// Renders an SVG that carries both palettes: the light scene's colours, and CSS giving the
 /// dark scene's colours to the elements whose colour differs when the reader prefers a dark
 /// colour scheme (`@media (prefers-color-scheme: dark)`). Both scenes must come from the same
